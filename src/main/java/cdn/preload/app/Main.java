@@ -1,0 +1,102 @@
+package cdn.preload.app;
+
+import cdn.preload.config.Settings;
+import cdn.preload.config.SettingsException;
+import cdn.preload.streams.ResetTopology;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the processor until SIGTERM (or Ctrl-C), configured from the environment.
+ *
+ * <p>Exit codes: 0 after a clean shutdown, 1 when the Streams client fails, 2 for invalid settings.
+ * An exception that escapes the error handlers (a bug, a fenced producer, a broken state directory)
+ * is logged and shuts the client down, and the process exits 1: a supervisor that restarts it
+ * resumes from the last committed transaction, so nothing is lost or answered twice.
+ */
+public final class Main {
+    /** How long a shutdown waits for in-flight work to commit. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            System.err.println("Usage: java -jar preload-job-processor.jar (no arguments; settings come from the environment)");
+            System.exit(2);
+        }
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(System.getenv());
+        } catch (SettingsException e) {
+            System.err.println("preload-job-processor: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int exitCode = run(settings);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    /** The Streams client exactly as production runs it, with its failure policy installed. */
+    public static KafkaStreams createStreams(Settings settings) {
+        Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention());
+        KafkaStreams streams = new KafkaStreams(topology, settings.kafka());
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Unrecoverable error in the processor; shutting down", exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        return streams;
+    }
+
+    /** Leaving the group lets the partitions move at once instead of after the session timeout. */
+    public static void close(KafkaStreams streams) {
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+
+    static int run(Settings settings) {
+        KafkaStreams streams = createStreams(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean();
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Processor state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR) {
+                failed.set(true);
+                stopped.countDown();
+            }
+        });
+        Thread shutdown = new Thread(() -> {
+            LOG.info("Shutting down (closing within {})", CLOSE_TIMEOUT);
+            close(streams);
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+
+        LOG.info("Starting {}: commands from {}, snapshots to {}, errors to {}, dead letters to {}",
+                settings.kafka().getProperty("application.id"), settings.topics().commands(),
+                settings.topics().snapshots(), settings.topics().errors(), settings.topics().deadLetters());
+        streams.start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed.get()) {
+            close(streams);
+            return 1;
+        }
+        return 0;
+    }
+}

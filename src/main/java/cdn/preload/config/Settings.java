@@ -1,0 +1,256 @@
+package cdn.preload.config;
+
+import cdn.preload.domain.RateLimit;
+import cdn.preload.streams.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * Everything the processor is configured with, read from the environment and, optionally, a
+ * properties file of Kafka settings named by {@code CONFIG_FILE}. The environment wins over the file.
+ *
+ * <ul>
+ *   <li>{@code KAFKA_<NAME>} sets the Kafka Streams, consumer, producer or admin property
+ *       {@code <name>}: lower case, {@code _} becomes {@code .}.</li>
+ *   <li>{@code TOPIC_JOBS}, {@code TOPIC_COMMANDS}, {@code TOPIC_SNAPSHOTS}, {@code TOPIC_ERRORS},
+ *       {@code TOPIC_DLQ} rename the topics.</li>
+ *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
+ *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
+ * </ul>
+ *
+ * An unknown setting or an invalid value fails with a message that names it.
+ */
+public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, Properties kafka) {
+    public static final String CONFIG_FILE = "CONFIG_FILE";
+    public static final String TOPIC_JOBS = "TOPIC_JOBS";
+    public static final String TOPIC_COMMANDS = "TOPIC_COMMANDS";
+    public static final String TOPIC_SNAPSHOTS = "TOPIC_SNAPSHOTS";
+    public static final String TOPIC_ERRORS = "TOPIC_ERRORS";
+    public static final String TOPIC_DLQ = "TOPIC_DLQ";
+    public static final String RESET_LIMIT = "RESET_LIMIT";
+    public static final String RESET_WINDOW = "RESET_WINDOW";
+    public static final String REPLAY_RETENTION = "REPLAY_RETENTION";
+    public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
+    public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
+
+    private static final String KAFKA_PREFIX = "KAFKA_";
+    private static final List<String> TOPIC_SETTINGS =
+            List.of(TOPIC_JOBS, TOPIC_COMMANDS, TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ);
+    /** Variables that Kubernetes injects for a service named "kafka"; they are not settings. */
+    private static final Pattern SERVICE_LINK =
+            Pattern.compile("KAFKA_(PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?|SERVICE_(HOST|PORT(_\\w+)?))");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Set<String> CLIENT_PROPERTIES = clientProperties();
+    private static final List<String> CLIENT_PREFIXES = List.of(
+            StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+    private static final Set<String> TOPIC_PROPERTIES = topicProperties();
+
+    /** The defaults alone, as if the environment were empty. */
+    public static Settings defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    public static Settings fromEnvironment(Map<String, String> env) {
+        Properties kafka = defaultKafkaProperties();
+        String file = env.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            Properties fromFile = readFile(file);
+            for (String name : fromFile.stringPropertyNames()) {
+                requireKnown(name, CONFIG_FILE + " " + file + ": property " + name);
+                kafka.setProperty(name, fromFile.getProperty(name).trim());
+            }
+        }
+        Set<String> unknownTopicSettings = new HashSet<>();
+        for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
+            String name = variable.getKey();
+            if (name.startsWith(KAFKA_PREFIX) && !SERVICE_LINK.matcher(name).matches()) {
+                String property = name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                requireKnown(property, name + " (property " + property + ")");
+                kafka.setProperty(property, variable.getValue());
+            } else if (name.startsWith("TOPIC_") && !TOPIC_SETTINGS.contains(name)) {
+                unknownTopicSettings.add(name);
+            }
+        }
+        if (!unknownTopicSettings.isEmpty()) {
+            throw new SettingsException("Unknown setting " + String.join(", ", unknownTopicSettings.stream().sorted().toList())
+                    + ": the topic settings are " + String.join(", ", TOPIC_SETTINGS) + ".");
+        }
+
+        Topics topics = new Topics(
+                topicName(env, TOPIC_JOBS, Topics.JOBS),
+                topicName(env, TOPIC_COMMANDS, Topics.COMMANDS),
+                topicName(env, TOPIC_SNAPSHOTS, Topics.SNAPSHOTS),
+                topicName(env, TOPIC_ERRORS, Topics.ERRORS),
+                topicName(env, TOPIC_DLQ, Topics.DEAD_LETTERS));
+        String dlqProperty = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
+        String explicitDlq = kafka.getProperty(dlqProperty);
+        if (explicitDlq != null && !explicitDlq.equals(topics.deadLetters())) {
+            throw new SettingsException("Property " + dlqProperty + " (" + explicitDlq + ") disagrees with "
+                    + TOPIC_DLQ + " (" + topics.deadLetters() + "): set " + TOPIC_DLQ + " only.");
+        }
+        kafka.setProperty(dlqProperty, topics.deadLetters());
+
+        RateLimit rateLimit = new RateLimit(
+                positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
+                duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
+        Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
+
+        try {
+            new StreamsConfig(kafka);
+        } catch (ConfigException e) {
+            throw new SettingsException("Invalid Kafka setting: " + e.getMessage());
+        }
+        return new Settings(topics, rateLimit, replayRetention, kafka);
+    }
+
+    private static Properties defaultKafkaProperties() {
+        Properties kafka = new Properties();
+        kafka.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        kafka.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        kafka.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Bad input never stops the processor: it is logged and goes to the dead letter queue.
+        kafka.setProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
+        kafka.setProperty("processing.exception.handler.global.enabled", "true");
+        // Stores and internal topics keep the names the topology gives them, across versions.
+        kafka.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        return kafka;
+    }
+
+    private static Properties readFile(String file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+            properties.load(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new SettingsException(CONFIG_FILE + ": cannot read " + file + ": " + e);
+        }
+        return properties;
+    }
+
+    private static void requireKnown(String property, String where) {
+        if (CLIENT_PROPERTIES.contains(property)) {
+            return;
+        }
+        for (String prefix : CLIENT_PREFIXES) {
+            if (property.startsWith(prefix) && CLIENT_PROPERTIES.contains(property.substring(prefix.length()))) {
+                return;
+            }
+        }
+        if (property.startsWith(StreamsConfig.TOPIC_PREFIX)
+                && TOPIC_PROPERTIES.contains(property.substring(StreamsConfig.TOPIC_PREFIX.length()))) {
+            return;
+        }
+        throw new SettingsException("Unknown setting " + where
+                + ": not a Kafka Streams, consumer, producer, admin or topic property.");
+    }
+
+    private static String topicName(Map<String, String> env, String name, String defaultName) {
+        String value = env.get(name);
+        if (value == null) {
+            return defaultName;
+        }
+        if (!value.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new SettingsException(name + " must be a Kafka topic name (letters, digits, '.', '_', '-'), got '"
+                    + value + "'.");
+        }
+        return value;
+    }
+
+    private static int positiveInt(Map<String, String> env, String name, int defaultValue) {
+        String value = env.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingsException(name + " must be a positive whole number, got '" + value + "'.");
+    }
+
+    /** A positive duration, written {@code 500ms}, {@code 60s}, {@code 5m}, {@code 24h}, {@code 1d} or ISO-8601 ({@code PT24H}). */
+    static Duration duration(Map<String, String> env, String name, Duration defaultValue) {
+        String value = env.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        Duration parsed = null;
+        String text = value.trim();
+        Matcher shortForm = SHORT_DURATION.matcher(text);
+        try {
+            if (shortForm.matches()) {
+                long amount = Long.parseLong(shortForm.group(1));
+                parsed = switch (shortForm.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } else if (text.startsWith("P") || text.startsWith("p")) {
+                parsed = Duration.parse(text);
+            }
+        } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
+            parsed = null;
+        }
+        if (parsed == null || parsed.isZero() || parsed.isNegative()) {
+            throw new SettingsException(name + " must be a positive duration such as 500ms, 60s, 5m, 24h, 1d or PT24H, got '"
+                    + value + "'.");
+        }
+        return parsed;
+    }
+
+    private static Set<String> clientProperties() {
+        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return names;
+    }
+
+    private static Set<String> topicProperties() {
+        Set<String> names = new HashSet<>();
+        for (Field field : TopicConfig.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getName().endsWith("_CONFIG")) {
+                try {
+                    names.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,142 @@
+package cdn.preload.domain;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Reads a {@link ResetCommand} from JSON bytes with a streaming parser: one pass, no tree, and a
+ * precise message when the input is not a JSON object whose RequestId, Id and AliUid are strings.
+ * Unknown fields are skipped. A known field given twice is refused, since readers that keep the
+ * first and readers that keep the last would disagree about what was asked.
+ */
+public final class CommandParser {
+    /** Longest RequestId, Id or AliUid accepted, so that answers and remembered requests stay small. */
+    public static final int MAX_FIELD_LENGTH = 256;
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String[] FIELDS = {"RequestId", "Id", "AliUid"};
+    private static final int REQUEST_ID = 0;
+    private static final int ID = 1;
+    private static final int ALI_UID = 2;
+
+    private CommandParser() {
+    }
+
+    /**
+     * The command in {@code json}; a missing or null field is null.
+     *
+     * @throws UnparseableCommandException when the input is not such a command
+     */
+    public static ResetCommand parse(byte[] json) {
+        if (json == null) {
+            throw new UnparseableCommandException("The command has no value.", null, null);
+        }
+        try (JsonParser parser = JSON.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new UnparseableCommandException("The command is empty.", null, null);
+            }
+            if (first != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                requireEnd(parser);
+                throw new UnparseableCommandException(
+                        "The command must be a JSON object, not " + describe(first) + ".", null, null);
+            }
+            return readObject(parser);
+        } catch (JsonProcessingException e) {
+            throw new UnparseableCommandException("The command is not valid JSON: " + e.getOriginalMessage()
+                    + " (at byte " + e.getLocation().getByteOffset() + ").", null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading from a byte array: not expected
+        }
+    }
+
+    private static ResetCommand readObject(JsonParser parser) throws IOException {
+        String[] values = new String[FIELDS.length];
+        int seen = 0;
+        int duplicated = 0;
+        String problem = null;
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            int field = fieldIndex(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (field < 0) {
+                parser.skipChildren();
+                continue;
+            }
+            String name = FIELDS[field];
+            int bit = 1 << field;
+            if ((seen & bit) != 0) {
+                duplicated |= bit;
+                problem = first(problem, "Field \"" + name + "\" appears more than once.");
+            }
+            seen |= bit;
+            if (value == JsonToken.VALUE_STRING) {
+                if (parser.getTextLength() > MAX_FIELD_LENGTH) {
+                    problem = first(problem, "Field \"" + name + "\" is longer than " + MAX_FIELD_LENGTH + " characters.");
+                } else {
+                    values[field] = parser.getText();
+                }
+            } else if (value != JsonToken.VALUE_NULL) {
+                problem = first(problem, "Field \"" + name + "\" must be a string, not " + describe(value) + ".");
+                parser.skipChildren();
+            }
+        }
+        requireEnd(parser);
+        if (problem != null) {
+            // Echo only what the command gave unambiguously.
+            String requestId = (duplicated & (1 << REQUEST_ID)) == 0 ? values[REQUEST_ID] : null;
+            String id = (duplicated & (1 << ID)) == 0 ? values[ID] : null;
+            throw new UnparseableCommandException(problem, requestId, id);
+        }
+        return new ResetCommand(values[REQUEST_ID], values[ID], values[ALI_UID]);
+    }
+
+    private static int fieldIndex(String name) {
+        switch (name) {
+            case "RequestId":
+                return REQUEST_ID;
+            case "Id":
+                return ID;
+            case "AliUid":
+                return ALI_UID;
+            default:
+                return -1;
+        }
+    }
+
+    private static void requireEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new UnparseableCommandException(
+                    "The command has more than one JSON value; it must be a single object.", null, null);
+        }
+    }
+
+    private static String first(String problem, String another) {
+        return problem != null ? problem : another;
+    }
+
+    private static String describe(JsonToken token) {
+        switch (token) {
+            case START_ARRAY:
+                return "an array";
+            case START_OBJECT:
+                return "an object";
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return token.asString();
+        }
+    }
+}

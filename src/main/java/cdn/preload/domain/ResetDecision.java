@@ -1,0 +1,29 @@
+package cdn.preload.domain;
+
+/**
+ * The reset itself, as a pure function: given the stored job (or none), a command and the record
+ * time, the decision. It covers the checks that follow the replay lookup (existence, ownership,
+ * rate limit) in the order the contract gives; the command's Id is already known to be well formed.
+ */
+public final class ResetDecision {
+    private static final Decision NOT_FOUND = new Decision.Rejected(ErrorCode.INVALID_JOB_NOT_FOUND);
+    private static final Decision PERMISSION_DENIED = new Decision.Rejected(ErrorCode.INVALID_UID_PERMISSION_DENIED);
+    private static final Decision TOO_MANY_REQUESTS = new Decision.Rejected(ErrorCode.TOO_MANY_REQUESTS);
+
+    private ResetDecision() {
+    }
+
+    public static Decision decide(StoredJob current, ResetCommand command, long timestamp, RateLimit limit) {
+        if (current == null) {
+            return NOT_FOUND;
+        }
+        if (command.aliUid() == null || !command.aliUid().equals(current.job().aliUid())) {
+            return PERMISSION_DENIED;
+        }
+        if (!limit.allows(current.recentResets(), timestamp)) {
+            return TOO_MANY_REQUESTS;
+        }
+        return new Decision.Accepted(new StoredJob(
+                current.job().restarted(), limit.record(current.recentResets(), timestamp)));
+    }
+}

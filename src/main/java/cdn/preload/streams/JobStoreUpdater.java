@@ -1,0 +1,44 @@
+package cdn.preload.streams;
+
+import cdn.preload.domain.Job;
+import cdn.preload.domain.JobId;
+import cdn.preload.domain.StoredJob;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the job store in step with the jobs topic: an upsert replaces the job (its reset history
+ * stays), a tombstone deletes it. A job that cannot be stored under its key is thrown out to the
+ * dead letter queue.
+ */
+final class JobStoreUpdater implements Processor<String, Job, Void, Void> {
+    private KeyValueStore<String, StoredJob> jobs;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        jobs = context.getStateStore(ResetTopology.JOB_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Job> record) {
+        String key = record.key();
+        Job job = record.value();
+        if (key == null) {
+            throw new InvalidJobException("The job record has no key; it must be the job's Id.");
+        }
+        if (job == null) {
+            jobs.delete(key);
+            return;
+        }
+        if (!JobId.isValid(job.id())) {
+            throw new InvalidJobException("The job's Id must be 24 lower-case hexadecimal digits.");
+        }
+        if (!job.id().equals(key)) {
+            throw new InvalidJobException("The job's Id " + job.id() + " does not match the record key.");
+        }
+        StoredJob current = jobs.get(key);
+        jobs.put(key, current == null ? StoredJob.of(job) : current.withJob(job));
+    }
+}
