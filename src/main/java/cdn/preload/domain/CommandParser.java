@@ -48,8 +48,10 @@ public final class CommandParser {
             }
             return readObject(parser);
         } catch (JsonProcessingException e) {
-            throw new UnparseableCommandException("The command is not valid JSON: " + e.getOriginalMessage()
-                    + " (at byte " + e.getLocation().getByteOffset() + ").", null, null);
+            // Constraint violations (nesting depth, length) come without a location.
+            String where = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
+            throw new UnparseableCommandException("The command is not valid JSON: " + e.getOriginalMessage() + where + ".",
+                    null, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from a byte array: not expected
         }

@@ -3,6 +3,7 @@ package cdn.preload.streams;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
 import cdn.preload.domain.StoredJob;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,10 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the job store in step with the jobs topic: an upsert replaces the job (its reset history
- * stays), a tombstone deletes it. A job that cannot be stored under its key is thrown out to the
- * dead letter queue.
+ * stays), a tombstone deletes it. A job that cannot be parsed, or stored under its key, is thrown
+ * out to the dead letter queue (through the processing exception handler, like a bad command).
  */
-final class JobStoreUpdater implements Processor<String, Job, Void, Void> {
+final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
     private KeyValueStore<String, StoredJob> jobs;
 
     @Override
@@ -22,15 +23,23 @@ final class JobStoreUpdater implements Processor<String, Job, Void, Void> {
     }
 
     @Override
-    public void process(Record<String, Job> record) {
+    public void process(Record<String, byte[]> record) {
         String key = record.key();
-        Job job = record.value();
         if (key == null) {
             throw new InvalidJobException("The job record has no key; it must be the job's Id.");
         }
-        if (job == null) {
+        if (record.value() == null) {
             jobs.delete(key);
             return;
+        }
+        Job job;
+        try {
+            job = Json.read(record.value(), Job.class);
+        } catch (SerializationException e) {
+            throw new InvalidJobException(e.getMessage());
+        }
+        if (job == null) { // the JSON literal null
+            throw new InvalidJobException("The job must be a JSON object, not null.");
         }
         if (!JobId.isValid(job.id())) {
             throw new InvalidJobException("The job's Id must be 24 lower-case hexadecimal digits.");

@@ -1,7 +1,6 @@
 package cdn.preload.streams;
 
 import cdn.preload.domain.CommandParser;
-import cdn.preload.domain.Job;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ public final class ResetTopology {
         builder.addStateStore(jobStore());
         builder.addStateStore(answerStore(replayRetention));
 
-        builder.stream(topics.jobs(), Consumed.with(Serdes.String(), Json.serdeFor(Job.class)).withName("jobs-source"))
+        builder.stream(topics.jobs(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("jobs-source"))
                 .process(JobStoreUpdater::new, Named.as("store-job"), JOB_STORE);
 
         Map<String, KStream<byte[], Checked>> routes = builder

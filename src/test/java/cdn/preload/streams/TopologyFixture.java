@@ -106,6 +106,10 @@ final class TopologyFixture implements AutoCloseable {
         commands.pipeInput(key, value, time);
     }
 
+    void send(TestRecord<byte[], byte[]> record) {
+        commands.pipeInput(record);
+    }
+
     static String command(String requestId, String id, String aliUid) {
         return Json.MAPPER.createObjectNode().put("RequestId", requestId).put("Id", id).put("AliUid", aliUid).toString();
     }

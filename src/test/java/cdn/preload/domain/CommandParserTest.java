@@ -1,0 +1,137 @@
+package cdn.preload.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CommandParserTest {
+
+    private static ResetCommand parse(String json) {
+        return CommandParser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertUnparseable(ThrowingCallable parse, String problem, String requestId, String id) {
+        assertThatThrownBy(parse)
+                .isInstanceOfSatisfying(UnparseableCommandException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo(problem);
+                    assertThat(e.requestId()).isEqualTo(requestId);
+                    assertThat(e.id()).isEqualTo(id);
+                });
+    }
+
+    @Test
+    void readsTheThreeFields() {
+        assertThat(parse("{\"RequestId\":\"r-1\",\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"15685865xxx14622\"}"))
+                .isEqualTo(new ResetCommand("r-1", "665d3af3621bccf3fe29e1a4", "15685865xxx14622"));
+    }
+
+    @Test
+    void missingAndNullFieldsAreNull() {
+        assertThat(parse("{\"Id\":\"x\",\"AliUid\":null}")).isEqualTo(new ResetCommand(null, "x", null));
+        assertThat(parse("{}")).isEqualTo(new ResetCommand(null, null, null));
+    }
+
+    @Test
+    void unknownFieldsOfAnyShapeAreIgnored() {
+        assertThat(parse("{\"Extra\":{\"a\":[1,{\"b\":null}]},\"Id\":\"x\",\"id\":5,\"More\":[true]}"))
+                .isEqualTo(new ResetCommand(null, "x", null));
+    }
+
+    @Test
+    void textsKeepUnicodeAndEscapes() {
+        assertThat(parse("{\"RequestId\":\"\\u00e9\\n\\\"q\\\" 请求\"}").requestId()).isEqualTo("é\n\"q\" 请求");
+    }
+
+    @Test
+    void nullValueIsRefused() {
+        assertUnparseable(() -> CommandParser.parse(null), "The command has no value.", null, null);
+    }
+
+    @Test
+    void emptyValueIsRefused() {
+        assertUnparseable(() -> parse(""), "The command is empty.", null, null);
+        assertUnparseable(() -> parse("  \n "), "The command is empty.", null, null);
+    }
+
+    @Test
+    void invalidJsonIsRefusedWithTheParsersReasonAndPosition() {
+        assertUnparseable(() -> parse("{\"Id\":"),
+                "The command is not valid JSON: Unexpected end-of-input within/between Object entries (at byte 6).",
+                null, null);
+        assertThatThrownBy(() -> parse("not json")).hasMessageStartingWith("The command is not valid JSON: Unrecognized token 'not'");
+        assertThatThrownBy(() -> CommandParser.parse(new byte[] {(byte) 0xC3, (byte) 0x28}))
+                .hasMessageStartingWith("The command is not valid JSON:");
+    }
+
+    @Test
+    void aTruncatedObjectEchoesNothingEvenWhenItsRequestIdWasRead() {
+        assertUnparseable(() -> parse("{\"RequestId\":\"r-1\",\"Id\":\"abc"), "The command is not valid JSON: Unexpected end-of-input in VALUE_STRING"
+                + " (at byte 28).", null, null);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "[1,2];                 an array",
+        "\"text\";              a string",
+        "42;                    a number",
+        "-1.5e3;                a number",
+        "true;                  a boolean",
+        "null;                  null",
+    })
+    void anythingButAnObjectIsRefused(String json, String what) {
+        assertUnparseable(() -> parse(json), "The command must be a JSON object, not " + what + ".", null, null);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "{\"RequestId\":\"r-1\",\"Id\":5};                    Id;        a number;  r-1;  ",
+        "{\"Id\":[\"665d3af3621bccf3fe29e1a4\"],\"RequestId\":\"r-1\"}; Id; an array; r-1; ",
+        "{\"RequestId\":{\"a\":1},\"Id\":\"abc\"};            RequestId; an object; ;     abc",
+        "{\"RequestId\":\"r-1\",\"Id\":\"abc\",\"AliUid\":123}; AliUid;  a number;  r-1;  abc",
+        "{\"RequestId\":\"r-1\",\"AliUid\":false};            AliUid;    a boolean; r-1;  ",
+    })
+    void aFieldOfTheWrongTypeIsRefusedAndTheStringsAreEchoed(String json, String field, String what, String requestId, String id) {
+        assertUnparseable(() -> parse(json), "Field \"" + field + "\" must be a string, not " + what + ".", requestId, id);
+    }
+
+    @Test
+    void aFieldGivenTwiceIsRefusedAndNotEchoed() {
+        assertUnparseable(() -> parse("{\"RequestId\":\"a\",\"Id\":\"x\",\"RequestId\":\"b\"}"),
+                "Field \"RequestId\" appears more than once.", null, "x");
+        assertUnparseable(() -> parse("{\"RequestId\":\"a\",\"Id\":\"x\",\"Id\":\"y\"}"),
+                "Field \"Id\" appears more than once.", "a", null);
+    }
+
+    @Test
+    void aFieldLongerThanTheLimitIsRefusedAndNotEchoed() {
+        String longText = "x".repeat(CommandParser.MAX_FIELD_LENGTH + 1);
+        assertUnparseable(() -> parse("{\"RequestId\":\"" + longText + "\",\"Id\":\"abc\"}"),
+                "Field \"RequestId\" is longer than 256 characters.", null, "abc");
+        assertThat(parse("{\"AliUid\":\"" + "y".repeat(CommandParser.MAX_FIELD_LENGTH) + "\"}").aliUid())
+                .hasSize(CommandParser.MAX_FIELD_LENGTH);
+    }
+
+    @Test
+    void aSecondValueAfterTheObjectIsRefused() {
+        assertUnparseable(() -> parse("{\"Id\":\"a\"} {\"Id\":\"b\"}"),
+                "The command has more than one JSON value; it must be a single object.", null, null);
+        assertThatThrownBy(() -> parse("{\"Id\":\"a\"} trailing")).hasMessageStartingWith("The command is not valid JSON:");
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutExhaustingTheStack() {
+        String deepInAField = "{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + ",\"Id\":\"abc\"}";
+        String deepAtTheTop = "[".repeat(100_000) + "]".repeat(100_000);
+        for (String deep : new String[] {deepInAField, deepAtTheTop}) {
+            assertThatThrownBy(() -> parse(deep))
+                    .isInstanceOf(UnparseableCommandException.class)
+                    .hasMessageStartingWith("The command is not valid JSON: Document nesting depth")
+                    .hasMessageContaining("exceeds the maximum allowed");
+        }
+    }
+}

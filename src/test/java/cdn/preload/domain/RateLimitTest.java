@@ -1,0 +1,37 @@
+package cdn.preload.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RateLimitTest {
+    private final RateLimit limit = new RateLimit(3, Duration.ofSeconds(10));
+
+    @Test
+    void theWindowIsOpenAtItsStartAndClosedAtItsEnd() {
+        long[] resets = {1_000, 5_000, 10_000};
+
+        assertThat(limit.allows(resets, 10_999)).isFalse(); // (999, 10_999] holds all three
+        assertThat(limit.allows(resets, 11_000)).isTrue();  // (1_000, 11_000] no longer holds 1_000
+    }
+
+    @Test
+    void resetsLaterThanTheCommandDoNotCount() {
+        assertThat(limit.allows(new long[] {1_000, 2_000, 9_000}, 8_000)).isTrue();
+    }
+
+    @Test
+    void recordingKeepsOnlyTheNewestResetsInOrder() {
+        long[] kept = limit.record(new long[] {1_000, 2_000, 4_000}, 3_000);
+        assertThat(kept).containsExactly(2_000, 3_000, 4_000);
+        assertThat(limit.record(new long[0], 7)).containsExactly(7);
+    }
+
+    @Test
+    void aLimitBelowOneOrAnEmptyWindowIsRefused() {
+        assertThatThrownBy(() -> new RateLimit(0, Duration.ofSeconds(1))).hasMessageContaining("maxResets");
+        assertThatThrownBy(() -> new RateLimit(1, Duration.ZERO)).hasMessageContaining("window");
+    }
+}
