@@ -1,0 +1,168 @@
+package cdn.preload.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cdn.preload.domain.RateLimit;
+import cdn.preload.streams.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    @Test
+    void defaultsWorkAgainstALocalBrokerWithExactlyOnceAndTheContractsTopics() {
+        Settings settings = Settings.defaults();
+
+        assertThat(settings.topics()).isEqualTo(new Topics("preload-jobs", "preload-job-reset-commands",
+                "preload-job-snapshots", "preload-job-errors", "preload-job-dlq"));
+        assertThat(settings.rateLimit()).isEqualTo(new RateLimit(5, Duration.ofSeconds(60)));
+        assertThat(settings.replayRetention()).isEqualTo(Duration.ofHours(24));
+        assertThat(settings.kafka())
+                .containsEntry("application.id", "preload-job-processor")
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("errors.dead.letter.queue.topic.name", "preload-job-dlq")
+                .containsEntry("processing.exception.handler",
+                        "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
+                .containsEntry("ensure.explicit.internal.resource.naming", "true");
+    }
+
+    @Test
+    void kafkaVariablesSetTheirPropertyLowerCaseWithDots() {
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker-1:9092,broker-2:9092",
+                "KAFKA_APPLICATION_ID", "resets-eu",
+                "KAFKA_STATE_DIR", "/var/lib/resets",
+                "KAFKA_PROCESSING_GUARANTEE", "at_least_once",
+                "KAFKA_PRODUCER_LINGER_MS", "5",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_TOPIC_MIN_INSYNC_REPLICAS", "2"));
+
+        assertThat(settings.kafka())
+                .containsEntry("bootstrap.servers", "broker-1:9092,broker-2:9092")
+                .containsEntry("application.id", "resets-eu")
+                .containsEntry("state.dir", "/var/lib/resets")
+                .containsEntry("processing.guarantee", "at_least_once")
+                .containsEntry("producer.linger.ms", "5")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("topic.min.insync.replicas", "2");
+    }
+
+    @Test
+    void anUnknownKafkaVariableFailsNamingIt() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVER", "x:9092")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("Unknown setting KAFKA_BOOTSTRAP_SERVER (property bootstrap.server):"
+                        + " not a Kafka Streams, consumer, producer, admin or topic property.");
+    }
+
+    @Test
+    void anInvalidKafkaValueFailsNamingTheProperty() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("KAFKA_PROCESSING_GUARANTEE", "twice")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith("Invalid Kafka setting: Invalid value twice for configuration processing.guarantee");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("KAFKA_NUM_STREAM_THREADS", "two")))
+                .hasMessageContaining("num.stream.threads");
+    }
+
+    @Test
+    void kubernetesServiceLinkVariablesAreNotSettings() {
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "KAFKA_PORT", "tcp://10.0.0.7:9092",
+                "KAFKA_PORT_9092_TCP_ADDR", "10.0.0.7",
+                "KAFKA_SERVICE_HOST", "10.0.0.7",
+                "KAFKA_SERVICE_PORT_BROKER", "9092"));
+
+        assertThat(settings.kafka()).isEqualTo(Settings.defaults().kafka());
+    }
+
+    @Test
+    void topicVariablesRenameTheTopicsAndTheDeadLetterQueueFollows() {
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "TOPIC_JOBS", "jobs", "TOPIC_COMMANDS", "cmds", "TOPIC_SNAPSHOTS", "snaps",
+                "TOPIC_ERRORS", "errs", "TOPIC_DLQ", "dead"));
+
+        assertThat(settings.topics()).isEqualTo(new Topics("jobs", "cmds", "snaps", "errs", "dead"));
+        assertThat(settings.kafka()).containsEntry("errors.dead.letter.queue.topic.name", "dead");
+    }
+
+    @Test
+    void aDeadLetterQueueSetTwiceDifferentlyFails() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(
+                "TOPIC_DLQ", "dead", "KAFKA_ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME", "other")))
+                .hasMessage("Property errors.dead.letter.queue.topic.name (other) disagrees with TOPIC_DLQ (dead):"
+                        + " set TOPIC_DLQ only.");
+    }
+
+    @Test
+    void anUnknownTopicVariableOrABadTopicNameFails() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("TOPIC_SNAPSHOT", "x")))
+                .hasMessage("Unknown setting TOPIC_SNAPSHOT: the topic settings are TOPIC_JOBS, TOPIC_COMMANDS,"
+                        + " TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ.");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("TOPIC_ERRORS", "bad name")))
+                .hasMessage("TOPIC_ERRORS must be a Kafka topic name (letters, digits, '.', '_', '-'), got 'bad name'.");
+    }
+
+    @Test
+    void limitsAndRetentionAreConfigurable() {
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "RESET_LIMIT", "10", "RESET_WINDOW", "5m", "REPLAY_RETENTION", "PT36H"));
+
+        assertThat(settings.rateLimit()).isEqualTo(new RateLimit(10, Duration.ofMinutes(5)));
+        assertThat(settings.replayRetention()).isEqualTo(Duration.ofHours(36));
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        assertThat(Settings.duration(Map.of("D", "500ms"), "D", null)).isEqualTo(Duration.ofMillis(500));
+        assertThat(Settings.duration(Map.of("D", "60s"), "D", null)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Settings.duration(Map.of("D", "24h"), "D", null)).isEqualTo(Duration.ofHours(24));
+        assertThat(Settings.duration(Map.of("D", "1d"), "D", null)).isEqualTo(Duration.ofDays(1));
+        assertThat(Settings.duration(Map.of("D", "pt1m"), "D", null)).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void badLimitsFailNamingTheSetting() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("RESET_LIMIT", "0")))
+                .hasMessage("RESET_LIMIT must be a positive whole number, got '0'.");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("RESET_WINDOW", "a minute")))
+                .hasMessage("RESET_WINDOW must be a positive duration such as 500ms, 60s, 5m, 24h, 1d or PT24H, got 'a minute'.");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("REPLAY_RETENTION", "0s")))
+                .hasMessageStartingWith("REPLAY_RETENTION must be a positive duration");
+    }
+
+    @Test
+    void aPropertiesFileSetsKafkaPropertiesAndTheEnvironmentWins(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, """
+                bootstrap.servers=file-broker:9092
+                security.protocol=SSL
+                ssl.truststore.location=/etc/kafka/truststore.jks
+                """);
+
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "CONFIG_FILE", file.toString(), "KAFKA_BOOTSTRAP_SERVERS", "env-broker:9092"));
+
+        assertThat(settings.kafka())
+                .containsEntry("bootstrap.servers", "env-broker:9092")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks");
+    }
+
+    @Test
+    void aMissingOrWrongPropertiesFileFailsNamingIt(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CONFIG_FILE", dir.resolve("nope").toString())))
+                .hasMessageStartingWith("CONFIG_FILE: cannot read " + dir.resolve("nope"));
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "bootstrap.servrs=x:9092\n");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CONFIG_FILE", file.toString())))
+                .hasMessage("Unknown setting CONFIG_FILE " + file + ": property bootstrap.servrs:"
+                        + " not a Kafka Streams, consumer, producer, admin or topic property.");
+    }
+}
