@@ -43,7 +43,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        int exitCode = run(settings);
+        int exitCode = run(settings, () -> { });
         if (exitCode != 0) {
             System.exit(exitCode);
         }
@@ -66,7 +66,13 @@ public final class Main {
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
-    static int run(Settings settings) {
+    /**
+     * Runs until SIGTERM or a failure of the client, then closes it and runs {@code afterClose}
+     * (the local run stops its broker there, once the processor has committed and left).
+     *
+     * @return the exit code: 0 after a shutdown, 1 after a failure
+     */
+    static int run(Settings settings, Runnable afterClose) {
         KafkaStreams streams = createStreams(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
@@ -80,6 +86,7 @@ public final class Main {
         Thread shutdown = new Thread(() -> {
             LOG.info("Shutting down (closing within {})", CLOSE_TIMEOUT);
             close(streams);
+            afterClose.run();
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
@@ -95,6 +102,7 @@ public final class Main {
         }
         if (failed.get()) {
             close(streams);
+            afterClose.run();
             return 1;
         }
         return 0;

@@ -70,6 +70,14 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
             StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
     private static final Set<String> TOPIC_PROPERTIES = topicProperties();
 
+    /** These settings with one Kafka property set (or replaced). */
+    public Settings withKafkaProperty(String name, String value) {
+        Properties copy = new Properties();
+        copy.putAll(kafka);
+        copy.setProperty(name, value);
+        return new Settings(topics, rateLimit, replayRetention, copy);
+    }
+
     /** The defaults alone, as if the environment were empty. */
     public static Settings defaults() {
         return fromEnvironment(Map.of());

@@ -1,0 +1,12 @@
+package cdn.preload.app;
+
+/** The cluster could not be set up or reached; the message says what and where. */
+public final class KafkaSetupException extends RuntimeException {
+    public KafkaSetupException(String message) {
+        super(message);
+    }
+
+    public KafkaSetupException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,227 @@
+package cdn.preload.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process), run as a child
+ * process from the {@code kafka_2.13} artifact: the local run and the integration tests use it.
+ * Its data directory survives a stop, so a restart finds its topics and offsets again.
+ */
+public final class LocalKafka implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String classpath;
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private Process process;
+
+    private LocalKafka(String classpath, Path dir, int port, int controllerPort) {
+        this.classpath = classpath;
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /**
+     * Formats {@code dir} if it is new, starts the broker and waits until it answers.
+     *
+     * @param classpath the broker's classpath (the {@code kafka_2.13} jar and its dependencies)
+     */
+    public static LocalKafka start(String classpath, Path dir, int port, int controllerPort) {
+        LocalKafka kafka = new LocalKafka(classpath, dir, port, controllerPort);
+        kafka.start();
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker again on the same ports and data (after {@link #stop()} or {@link #kill()}). */
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        requireFree(port, "LOCAL_KAFKA_PORT");
+        requireFree(controllerPort, "LOCAL_KAFKA_CONTROLLER_PORT");
+        try {
+            Files.createDirectories(dir);
+            Path config = writeConfig();
+            if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
+                format(config);
+            }
+            process = java("kafka.Kafka", config.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the local Kafka broker in " + dir, e);
+        }
+        awaitReady();
+    }
+
+    /** SIGTERM, as an operator would stop it; SIGKILL if it has not stopped within 30 s. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL: the broker dies without a clean shutdown. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public Path log() {
+        return dir.resolve("broker.log");
+    }
+
+    private Path writeConfig() throws IOException {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("process.roles", "broker,controller");
+        settings.put("node.id", "1");
+        settings.put("controller.quorum.bootstrap.servers", "localhost:" + controllerPort);
+        settings.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        settings.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        settings.put("controller.listener.names", "CONTROLLER");
+        settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        settings.put("log.dirs", dir.resolve("data").toString());
+        // One broker: internal topics with one replica, or consumer groups and transactions hang.
+        settings.put("offsets.topic.replication.factor", "1");
+        settings.put("offsets.topic.num.partitions", "3");
+        settings.put("transaction.state.log.replication.factor", "1");
+        settings.put("transaction.state.log.min.isr", "1");
+        settings.put("transaction.state.log.num.partitions", "3");
+        settings.put("share.coordinator.state.topic.replication.factor", "1");
+        settings.put("share.coordinator.state.topic.min.isr", "1");
+        settings.put("default.replication.factor", "1");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        // Topics come from topics/, as in production; a typo must not create a topic.
+        settings.put("auto.create.topics.enable", "false");
+        StringBuilder text = new StringBuilder("# Written by LocalKafka; rewritten at every start.\n");
+        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, text.toString(), StandardCharsets.UTF_8);
+        return config;
+    }
+
+    private void format(Path config) throws IOException {
+        String clusterId = UUID.randomUUID().toString().replace("-", "").substring(0, 22);
+        Process format = java("kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId, "-c", config.toString())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                .start();
+        try {
+            if (format.waitFor() != 0) {
+                throw new KafkaSetupException("Formatting the local Kafka storage failed; see " + log());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted while formatting the local Kafka storage", e);
+        }
+    }
+
+    private ProcessBuilder java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
+                "-cp", classpath, mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+        try (Admin admin = Admin.create(config)) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new KafkaSetupException("The local Kafka broker exited with code " + process.exitValue()
+                            + "; see " + log());
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        stop();
+                        throw new KafkaSetupException("The local Kafka broker did not answer within "
+                                + READY_TIMEOUT.toSeconds() + " s; see " + log());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void requireFree(int port, String setting) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new KafkaSetupException("Port " + port + " is already in use (another Kafka broker?). Stop it, choose"
+                    + " another port with " + setting + ", or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
+        }
+    }
+
+    /** A port nothing listens on right now, for tests. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package cdn.preload.app;
+
+import cdn.preload.config.Settings;
+import cdn.preload.config.SettingsException;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The README's run command: starts a local single-node Kafka broker unless
+ * {@code KAFKA_BOOTSTRAP_SERVERS} names a cluster, creates the topics of {@code topics/}, and runs
+ * the processor. Ctrl-C (or SIGTERM) closes the processor, then stops the broker.
+ *
+ * <p>Settings of its own: {@code LOCAL_KAFKA_PORT} (9092), {@code LOCAL_KAFKA_CONTROLLER_PORT}
+ * (9093), {@code LOCAL_KAFKA_DIR} ({@code target/local}: the broker's data and the processor's state),
+ * {@code LOCAL_KAFKA_CLASSPATH} (the broker's classpath; by default {@code target/broker.classpath},
+ * which the build writes).
+ */
+public final class LocalRun {
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        LocalKafka broker = null;
+        try {
+            Settings settings = Settings.fromEnvironment(env);
+            String where;
+            if (env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                where = "the cluster at " + settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+            } else {
+                Path dir = Path.of(env.getOrDefault("LOCAL_KAFKA_DIR", "target/local"));
+                int port = port(env, "LOCAL_KAFKA_PORT", 9092);
+                int controllerPort = port(env, "LOCAL_KAFKA_CONTROLLER_PORT", 9093);
+                System.out.println("Starting a local Kafka broker on localhost:" + port + " (data in " + dir.resolve("kafka") + ")...");
+                broker = LocalKafka.start(brokerClasspath(env), dir.resolve("kafka"), port, controllerPort);
+                settings = settings.withKafkaProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+                if (!env.containsKey("KAFKA_STATE_DIR")) {
+                    settings = settings.withKafkaProperty(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+                }
+                where = "the local broker at " + broker.bootstrapServers();
+            }
+            createTopics(settings);
+            printHowToUse(settings, where);
+            LocalKafka started = broker;
+            int exitCode = Main.run(settings, () -> {
+                if (started != null) {
+                    System.out.println("Stopping the local Kafka broker...");
+                    started.stop();
+                }
+            });
+            if (exitCode != 0) {
+                System.exit(exitCode);
+            }
+        } catch (SettingsException | KafkaSetupException e) {
+            System.err.println("preload-job-processor: " + e.getMessage());
+            if (broker != null) {
+                broker.stop();
+            }
+            System.exit(e instanceof SettingsException ? 2 : 1);
+        }
+    }
+
+    static void createTopics(Settings settings) {
+        try (Admin admin = Admin.create(settings.kafka())) {
+            TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
+            report.created().forEach(name -> System.out.println("Created topic " + name));
+            report.warnings().forEach(line -> System.out.println("Warning: " + line));
+            if (!report.ok()) {
+                throw new KafkaSetupException("The topics do not match topics/:\n  " + String.join("\n  ", report.errors()));
+            }
+        }
+    }
+
+    private static void printHowToUse(Settings settings, String where) {
+        Topics topics = settings.topics();
+        String bootstrap = settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        System.out.println("""
+
+                preload-job-processor runs against %s.
+                  publish jobs to       %s  (key: the job Id)
+                  publish commands to   %s  (key: the job Id)
+                  read snapshots from   %s  (with isolation.level=read_committed)
+                  read errors from      %s
+                  dead letters go to    %s
+                For example, with kcat:
+                  kcat -P -b %s -t %s -K'|' <<< '665d3af3621bccf3fe29e1a4|{"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","AliUid":"15685865xxx14622"}'
+                  kcat -C -b %s -t %s -X isolation.level=read_committed
+                Ctrl-C stops the processor%s.
+                """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
+                topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
+                where.startsWith("the local") ? " and the broker" : ""));
+    }
+
+    private static String brokerClasspath(Map<String, String> env) {
+        String explicit = env.get("LOCAL_KAFKA_CLASSPATH");
+        if (explicit != null) {
+            return explicit;
+        }
+        Path file = Path.of("target", "broker.classpath");
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new KafkaSetupException("Cannot read the broker's classpath from " + file
+                    + ": build first with mvn -B -DskipTests package, from the project's root.");
+        }
+    }
+
+    private static int port(Map<String, String> env, String name, int defaultPort) {
+        String value = env.get(name);
+        if (value == null) {
+            return defaultPort;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingsException(name + " must be a port number, got '" + value + "'.");
+    }
+}

@@ -1,0 +1,147 @@
+package cdn.preload.app;
+
+import cdn.preload.config.TopicDefinition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates the topics of {@code topics/} that are missing and checks the ones that exist, without
+ * ever changing an existing topic. A partition count or cleanup policy that differs from the
+ * definition is an error; any other config that differs is a warning.
+ */
+public final class TopicSetup {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /** What a run found and did. */
+    public record Report(List<String> created, List<String> existing, List<String> warnings, List<String> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private TopicSetup() {
+    }
+
+    /** Creates what is missing, then checks everything; the report's errors say what does not match. */
+    public static Report ensure(Admin admin, List<TopicDefinition> definitions) {
+        return run(admin, definitions, true);
+    }
+
+    /** Only checks; a missing topic is an error. */
+    public static Report check(Admin admin, List<TopicDefinition> definitions) {
+        return run(admin, definitions, false);
+    }
+
+    private static Report run(Admin admin, List<TopicDefinition> definitions, boolean create) {
+        Report report = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Map<String, TopicDescription> found = describe(admin, definitions);
+        List<TopicDefinition> toCheck = new ArrayList<>();
+        for (TopicDefinition definition : definitions) {
+            if (found.containsKey(definition.name())) {
+                report.existing().add(definition.name());
+                toCheck.add(definition);
+            } else if (!create) {
+                report.errors().add(definition.name() + ": missing (" + definition.role() + " topic)");
+            } else if (createTopic(admin, definition)) {
+                report.created().add(definition.name());
+            } else {
+                report.existing().add(definition.name()); // created by someone else meanwhile
+                toCheck.add(definition);
+            }
+        }
+        Map<String, TopicDescription> described = describe(admin, toCheck);
+        Map<String, Config> configs = configs(admin, toCheck);
+        for (TopicDefinition definition : toCheck) {
+            compare(definition, described.get(definition.name()), configs.get(definition.name()), report);
+        }
+        return report;
+    }
+
+    private static void compare(TopicDefinition definition, TopicDescription actual, Config config, Report report) {
+        String name = definition.name();
+        int partitions = actual.partitions().size();
+        if (partitions != definition.partitions()) {
+            report.errors().add(name + ": has " + partitions + " partitions, topics/" + definition.role()
+                    + ".properties says " + definition.partitions());
+        }
+        for (Map.Entry<String, String> wanted : definition.configs().entrySet()) {
+            ConfigEntry entry = config.get(wanted.getKey());
+            String value = entry == null ? null : entry.value();
+            if (!wanted.getValue().equals(value)) {
+                String line = name + ": " + wanted.getKey() + " is " + value + ", topics/" + definition.role()
+                        + ".properties says " + wanted.getValue();
+                (wanted.getKey().equals("cleanup.policy") ? report.errors() : report.warnings()).add(line);
+            }
+        }
+    }
+
+    private static boolean createTopic(Admin admin, TopicDefinition definition) {
+        Optional<Short> replication = definition.replicationFactor() == TopicDefinition.BROKER_DEFAULT_REPLICATION
+                ? Optional.empty() : Optional.of(definition.replicationFactor());
+        NewTopic topic = new NewTopic(definition.name(), Optional.of(definition.partitions()), replication)
+                .configs(definition.configs());
+        try {
+            get(admin.createTopics(List.of(topic)).all());
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw new KafkaSetupException("Cannot create topic " + definition.name() + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    private static Map<String, TopicDescription> describe(Admin admin, List<TopicDefinition> definitions) {
+        Map<String, TopicDescription> found = new HashMap<>();
+        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(
+                definitions.stream().map(TopicDefinition::name).toList()).topicNameValues();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> future : futures.entrySet()) {
+            try {
+                found.put(future.getKey(), get(future.getValue()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new KafkaSetupException("Cannot describe topic " + future.getKey() + ": " + e.getCause().getMessage(), e);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<String, Config> configs(Admin admin, List<TopicDefinition> definitions) {
+        List<ConfigResource> resources = definitions.stream()
+                .map(d -> new ConfigResource(ConfigResource.Type.TOPIC, d.name())).toList();
+        Map<String, Config> byName = new HashMap<>();
+        try {
+            get(admin.describeConfigs(resources).all()).forEach((resource, config) -> byName.put(resource.name(), config));
+        } catch (ExecutionException e) {
+            throw new KafkaSetupException("Cannot read topic configs: " + e.getCause().getMessage(), e);
+        }
+        return byName;
+    }
+
+    private static <T> T get(KafkaFuture<T> future) throws ExecutionException {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new KafkaSetupException("No answer from the Kafka cluster within " + TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted", e);
+        }
+    }
+}

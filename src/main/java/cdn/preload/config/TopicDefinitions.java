@@ -1,0 +1,109 @@
+package cdn.preload.config;
+
+import cdn.preload.streams.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Reads the topic definitions of {@code topics/}: one properties file per role with {@code name},
+ * {@code partitions}, {@code replication.factor} and {@code config.<name>} keys. The jar carries a
+ * copy of the folder, so a deployed processor reads the same definitions as a checkout.
+ */
+public final class TopicDefinitions {
+    public static final String JOBS = "jobs";
+    public static final String COMMANDS = "commands";
+    public static final String SNAPSHOTS = "snapshots";
+    public static final String ERRORS = "errors";
+    public static final String DLQ = "dlq";
+    public static final List<String> ROLES = List.of(JOBS, COMMANDS, SNAPSHOTS, ERRORS, DLQ);
+
+    private static final String CONFIG_PREFIX = "config.";
+
+    private TopicDefinitions() {
+    }
+
+    /** The definitions the jar carries, with the names the settings give (renames applied). */
+    public static List<TopicDefinition> forTopics(Topics topics) {
+        List<TopicDefinition> definitions = new ArrayList<>();
+        for (TopicDefinition definition : fromClasspath()) {
+            definitions.add(definition.withName(nameOf(definition.role(), topics)));
+        }
+        return definitions;
+    }
+
+    public static List<TopicDefinition> fromClasspath() {
+        List<TopicDefinition> definitions = new ArrayList<>();
+        for (String role : ROLES) {
+            String resource = "/topics/" + role + ".properties";
+            try (InputStream in = TopicDefinitions.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("Missing topic definition " + resource + " in the jar");
+                }
+                Properties properties = new Properties();
+                properties.load(in);
+                definitions.add(parse(role, resource, properties));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return definitions;
+    }
+
+    public static List<TopicDefinition> fromDirectory(Path dir) {
+        List<TopicDefinition> definitions = new ArrayList<>();
+        for (String role : ROLES) {
+            Path file = dir.resolve(role + ".properties");
+            try (Reader reader = Files.newBufferedReader(file)) {
+                Properties properties = new Properties();
+                properties.load(reader);
+                definitions.add(parse(role, file.toString(), properties));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read topic definition " + file, e);
+            }
+        }
+        return definitions;
+    }
+
+    public static String nameOf(String role, Topics topics) {
+        return switch (role) {
+            case JOBS -> topics.jobs();
+            case COMMANDS -> topics.commands();
+            case SNAPSHOTS -> topics.snapshots();
+            case ERRORS -> topics.errors();
+            case DLQ -> topics.deadLetters();
+            default -> throw new IllegalArgumentException("Unknown topic role " + role);
+        };
+    }
+
+    private static TopicDefinition parse(String role, String source, Properties properties) {
+        Map<String, String> configs = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(CONFIG_PREFIX)) {
+                configs.put(key.substring(CONFIG_PREFIX.length()), properties.getProperty(key).trim());
+            } else if (!List.of("name", "partitions", "replication.factor").contains(key)) {
+                throw new IllegalStateException(source + ": unknown key " + key);
+            }
+        }
+        return new TopicDefinition(role, required(properties, "name", source),
+                Integer.parseInt(required(properties, "partitions", source)),
+                Short.parseShort(required(properties, "replication.factor", source)),
+                Map.copyOf(configs));
+    }
+
+    private static String required(Properties properties, String key, String source) {
+        String value = properties.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(source + ": missing " + key);
+        }
+        return value.trim();
+    }
+}
