@@ -12,7 +12,7 @@ import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
-import cdn.preload.streams.TopologyFixture.Answer;
+import cdn.preload.streams.ProcessorHarness.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,11 +72,11 @@ class ResetPropertyTest {
                     String aliUid = random.nextInt(12) == 0 ? null : pick(random, UIDS);
                     int keying = random.nextInt(3);
                     byte[] key = keying == 0 ? bytes(commandId) : keying == 1 ? null : bytes("foreign-" + step);
-                    fixture.send(key, TopologyFixture.command(requestId, commandId, aliUid), time);
+                    fixture.send(key, ProcessorHarness.command(requestId, commandId, aliUid), time);
                     Answer expected = model.answer(key, new ResetCommand(requestId, commandId, aliUid), time.toEpochMilli());
                     assertThat(fixture.answer()).as(where).isEqualTo(expected);
                 }
-                assertThat(fixture.deadLetters()).as(where).isEmpty();
+                assertThat(fixture.allDeadLetters()).as(where).isEmpty();
             }
             for (String id : IDS) {
                 assertThat(fixture.storedJob(id)).as("seed " + seed + ", final store, " + id).isEqualTo(model.jobs.get(id));

@@ -1,0 +1,246 @@
+package cdn.preload.streams;
+
+import cdn.preload.app.Main;
+import cdn.preload.app.TopicSetup;
+import cdn.preload.config.Settings;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.domain.Job;
+import cdn.preload.domain.StoredJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The processor as production runs it ({@link Main#createStreams}) against a real broker, on topics
+ * of its own created from {@code topics/}. Inputs are published synchronously; outputs are read
+ * with {@code isolation.level=read_committed}, waiting on each with a deadline.
+ */
+final class BrokerFixture implements ProcessorHarness {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    final Settings settings;
+    private final Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    private final Path stateDir;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Deque<ConsumerRecord<byte[], byte[]>>> received = new HashMap<>();
+    private KafkaStreams streams;
+
+    BrokerFixture(String bootstrapServers) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        try {
+            stateDir = Files.createTempDirectory("preload-it-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("KAFKA_APPLICATION_ID", "preload-it-" + suffix);
+        env.put("KAFKA_STATE_DIR", stateDir.toString());
+        for (String role : TopicDefinitions.ROLES) {
+            env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
+                    TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
+        }
+        settings = Settings.fromEnvironment(env);
+        try (Admin admin = Admin.create(settings.kafka())) {
+            TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
+            if (!report.ok()) {
+                throw new IllegalStateException(report.errors().toString());
+            }
+        }
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> outputs = new ArrayList<>();
+        for (String topic : List.of(topics().snapshots(), topics().errors(), topics().deadLetters())) {
+            received.put(topic, new ArrayDeque<>());
+            for (PartitionInfo partition : consumer.partitionsFor(topic)) {
+                outputs.add(new TopicPartition(topic, partition.partition()));
+            }
+        }
+        consumer.assign(outputs);
+        consumer.seekToBeginning(outputs);
+        startStreams();
+    }
+
+    /** Starts the processor and waits until it is RUNNING. */
+    void startStreams() {
+        streams = Main.createStreams(settings);
+        streams.start();
+        await(() -> streams.state() == KafkaStreams.State.RUNNING, "the processor to be RUNNING");
+    }
+
+    /** Closes the processor as SIGTERM would; with {@code wipeState} its local stores are deleted too. */
+    void stopStreams(boolean wipeState) {
+        Main.close(streams);
+        if (wipeState) {
+            TestBroker.delete(stateDir);
+        }
+    }
+
+    @Override
+    public Instant t0() {
+        return t0;
+    }
+
+    @Override
+    public Topics topics() {
+        return settings.topics();
+    }
+
+    @Override
+    public Position putJob(String key, Job job, Instant time) {
+        return putRawJob(ProcessorHarness.bytes(key), Json.write(job), time);
+    }
+
+    @Override
+    public Position putRawJob(byte[] key, byte[] value, Instant time) {
+        return publish(topics().jobs(), key, value, time);
+    }
+
+    @Override
+    public void deleteJob(String id, Instant time) {
+        publish(topics().jobs(), ProcessorHarness.bytes(id), null, time);
+    }
+
+    @Override
+    public Position send(byte[] key, byte[] value, Instant time) {
+        return publish(topics().commands(), key, value, time);
+    }
+
+    private Position publish(String topic, byte[] key, byte[] value, Instant time) {
+        try {
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, null, time.toEpochMilli(), key, value)).get();
+            return new Position(topic, written.partition(), written.offset());
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot publish to " + topic, e);
+        }
+    }
+
+    @Override
+    public Answer answer() {
+        Deque<ConsumerRecord<byte[], byte[]>> snapshots = received.get(topics().snapshots());
+        Deque<ConsumerRecord<byte[], byte[]>> errors = received.get(topics().errors());
+        await(() -> !snapshots.isEmpty() || !errors.isEmpty(), "an outcome");
+        return snapshots.isEmpty() ? toAnswer(Answer.ERROR, errors.poll()) : toAnswer(Answer.SNAPSHOT, snapshots.poll());
+    }
+
+    @Override
+    public List<Answer> snapshots(int count) {
+        return take(topics().snapshots(), count).stream().map(r -> toAnswer(Answer.SNAPSHOT, r)).toList();
+    }
+
+    @Override
+    public List<Answer> errors(int count) {
+        return take(topics().errors(), count).stream().map(r -> toAnswer(Answer.ERROR, r)).toList();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int count) {
+        return take(topics().deadLetters(), count).stream().map(BrokerFixture::deadLetter).toList();
+    }
+
+    @Override
+    public StoredJob storedJob(String id) {
+        StoredJob[] found = new StoredJob[1];
+        await(() -> {
+            try {
+                ReadOnlyKeyValueStore<String, StoredJob> store = streams.store(StoreQueryParameters.fromNameAndType(
+                        ResetTopology.JOB_STORE, QueryableStoreTypes.<String, StoredJob>keyValueStore()));
+                found[0] = store.get(id);
+                return true;
+            } catch (InvalidStateStoreException rebalancing) {
+                return false;
+            }
+        }, "the job store to be queryable");
+        return found[0];
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> take(String topic, int count) {
+        Deque<ConsumerRecord<byte[], byte[]>> queue = received.get(topic);
+        await(() -> queue.size() >= count, count + " records on " + topic);
+        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            taken.add(queue.poll());
+        }
+        return taken;
+    }
+
+    /** Polls the outputs until {@code condition} holds; fails after {@link #WAIT}. */
+    void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                received.get(record.topic()).add(record);
+            }
+        }
+    }
+
+    private static Answer toAnswer(String topic, ConsumerRecord<byte[], byte[]> record) {
+        return Answer.of(topic, record.key(), record.value());
+    }
+
+    private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return new DeadLetter(record.key(), record.value(), headers);
+    }
+
+    Properties kafka() {
+        return settings.kafka();
+    }
+
+    @Override
+    public void close() {
+        try {
+            Main.close(streams);
+        } finally {
+            producer.close();
+            consumer.close();
+            TestBroker.delete(stateDir);
+        }
+    }
+}

@@ -1,0 +1,430 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_JOB;
+import static cdn.preload.streams.Examples.EXAMPLE_REQUEST_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.OTHER_ID;
+import static cdn.preload.streams.Examples.exampleJobWith;
+import static cdn.preload.streams.Examples.expectedError;
+import static cdn.preload.streams.Examples.expectedSnapshot;
+import static cdn.preload.streams.ProcessorHarness.bytes;
+import static cdn.preload.streams.ProcessorHarness.command;
+import static cdn.preload.streams.ProcessorHarness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.domain.ApiPage;
+import cdn.preload.domain.ErrorCode;
+import cdn.preload.domain.Job;
+import cdn.preload.domain.StoredJob;
+import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.streams.ProcessorHarness.DeadLetter;
+import cdn.preload.streams.ProcessorHarness.Position;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract's scenarios, one per behaviour, asserting whole documents. They run against the
+ * TopologyTestDriver ({@link ResetTopologyTest}) and against a real broker ({@code ResetScenariosIT}).
+ */
+abstract class ResetScenarios {
+    protected ProcessorHarness h;
+    protected Instant t0;
+
+    protected abstract ProcessorHarness start();
+
+    @BeforeEach
+    void startProcessor() {
+        h = start();
+        t0 = h.t0();
+    }
+
+    @AfterEach
+    void stopProcessor() {
+        h.close();
+    }
+
+    protected static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    protected static void assertSnapshot(Answer answer, JsonNode expected) {
+        assertThat(answer.topic()).isEqualTo(Answer.SNAPSHOT);
+        assertThat(answer.key()).isEqualTo(expected.get("Id").asText());
+        assertThat(answer.json()).isEqualTo(expected);
+    }
+
+    protected static void assertError(Answer answer, String key, JsonNode expected) {
+        assertThat(answer.topic()).isEqualTo(Answer.ERROR);
+        assertThat(answer.key()).isEqualTo(key);
+        assertThat(answer.json()).isEqualTo(expected);
+    }
+
+    protected static void assertDeadLetter(DeadLetter dead, byte[] key, byte[] value, String exception, String message,
+                                           Position from) {
+        assertThat(dead.key()).isEqualTo(key);
+        assertThat(dead.value()).isEqualTo(value);
+        assertThat(dead.header("__streams.errors.exception")).isEqualTo(exception);
+        assertThat(dead.header("__streams.errors.message")).isEqualTo(message);
+        assertThat(dead.header("__streams.errors.topic")).isEqualTo(from.topic());
+        assertThat(dead.header("__streams.errors.partition")).isEqualTo(Integer.toString(from.partition()));
+        assertThat(dead.header("__streams.errors.offset")).isEqualTo(Long.toString(from.offset()));
+    }
+
+    // --- the reset ---
+
+    @Test
+    void resetAnswersTheApiSuccessExampleWithTheProgressRestarted() {
+        h.putJob(EXAMPLE_JOB);
+
+        h.reset(EXAMPLE_REQUEST_ID, EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        Answer answer = h.answer();
+        assertSnapshot(answer, expectedSnapshot(EXAMPLE_REQUEST_ID));
+        assertThat(fieldNames(answer.json())).containsExactlyElementsOf(fieldNames(json(ApiPage.successExample())));
+        assertThat(h.storedJob(EXAMPLE_ID))
+                .isEqualTo(new StoredJob(exampleJobWith("example", 0, 0), new long[] {t0.toEpochMilli()}));
+    }
+
+    @Test
+    void aValueTheJobLacksIsWrittenAsNull() {
+        h.putJob(new Job(EXAMPLE_ID, null, null, EXAMPLE_UID, null, null, null, null, null, 7, null, null, null, null));
+
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertThat(h.answer().document()).isEqualTo("{\"RequestId\":\"r-1\",\"AliUid\":\"15685865xxx14622\","
+                + "\"CreatedAt\":null,\"Domains\":null,\"ErrorInfo\":null,\"FailedFileOss\":null,\"FileId\":null,"
+                + "\"Id\":\"665d3af3621bccf3fe29e1a4\",\"InsertWay\":null,\"Name\":null,\"SiteId\":null,"
+                + "\"TaskSubmitted\":0,\"TaskType\":null,\"UrlCount\":null,\"UrlSubmitted\":0}");
+    }
+
+    @Test
+    void resetOfUnknownJobAnswers404() {
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertError(h.answer(), EXAMPLE_ID, json("""
+                {"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","HttpStatusCode":404,"Code":"InvalidJob.NotFound",
+                 "Message":"The task does not exist. Check whether the task ID is correct or whether the task has been deleted.",
+                 "Description":"The task does not exist. Check whether the task ID is correct or whether the task has been deleted."}
+                """));
+        assertThat(h.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void resetAfterTheJobsTombstoneAnswers404() {
+        h.putJob(EXAMPLE_JOB);
+        h.deleteJob(EXAMPLE_ID, t0.minusMillis(500));
+
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-1", EXAMPLE_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
+        assertThat(h.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void resetByAnotherAccountAnswers403AndShowsNothingOfTheJob() {
+        h.putJob(EXAMPLE_JOB);
+
+        h.reset("r-1", EXAMPLE_ID, "intruder", t0);
+
+        Answer answer = h.answer();
+        assertError(answer, EXAMPLE_ID, expectedError("r-1", EXAMPLE_ID, ErrorCode.INVALID_UID_PERMISSION_DENIED));
+        assertThat(fieldNames(answer.json()))
+                .containsExactly("RequestId", "Id", "HttpStatusCode", "Code", "Message", "Description");
+        assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(EXAMPLE_JOB));
+    }
+
+    @Test
+    void resetWithoutAccountAnswers403() {
+        h.putJob(EXAMPLE_JOB);
+
+        h.send(bytes(EXAMPLE_ID), "{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\"}", t0);
+
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-1", EXAMPLE_ID, ErrorCode.INVALID_UID_PERMISSION_DENIED));
+    }
+
+    @Test
+    void malformedIdAnswers400ObjectIdKeyedByTheRecordKey() {
+        h.putJob(EXAMPLE_JOB);
+        String upperCase = EXAMPLE_ID.toUpperCase(Locale.ROOT);
+
+        h.send(bytes("front-end-key"), command("r-1", upperCase, EXAMPLE_UID), t0);
+
+        assertError(h.answer(), "front-end-key", expectedError("r-1", upperCase, ErrorCode.INVALID_PARAMETER_OBJECT_ID));
+    }
+
+    @Test
+    void malformedIdOfAnUnkeyedCommandAnswersWithoutKey() {
+        h.send(null, command("r-1", "nope", EXAMPLE_UID), t0);
+
+        assertError(h.answer(), null, expectedError("r-1", "nope", ErrorCode.INVALID_PARAMETER_OBJECT_ID));
+    }
+
+    // --- the rate limit ---
+
+    @Test
+    void sixthResetWithinTheWindowAnswersTooManyRequestsAndOneWindowLaterItIsAccepted() {
+        h.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 5; i++) {
+            h.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(i));
+            assertSnapshot(h.answer(), expectedSnapshot("r-" + i));
+        }
+
+        h.reset("r-5", EXAMPLE_ID, EXAMPLE_UID, t0.plusMillis(59_999));
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-5", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
+
+        h.reset("r-6", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(60)); // the reset at t0 has left the window
+        assertSnapshot(h.answer(), expectedSnapshot("r-6"));
+    }
+
+    @Test
+    void refusedResetsDoNotCountTowardsTheLimit() {
+        h.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 10; i++) {
+            h.reset("denied-" + i, EXAMPLE_ID, "intruder", t0);
+        }
+        assertThat(h.errors(10)).extracting(answer -> answer.json().get("Code").asText())
+                .containsOnly("InvalidUid.PermissionDenied");
+
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertSnapshot(h.answer(), expectedSnapshot("r-1"));
+    }
+
+    @Test
+    void theLimitHoldsAcrossUpdatesOfTheJob() {
+        h.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 5; i++) {
+            h.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0);
+        }
+        h.snapshots(5);
+        h.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusMillis(500));
+
+        h.reset("r-5", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
+
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-5", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
+    }
+
+    // --- replays ---
+
+    @Test
+    void replayReturnsTheFirstSnapshotEvenAfterTheJobChangedAndLeavesTheStoreAlone() {
+        h.putJob(EXAMPLE_JOB);
+        h.reset(EXAMPLE_REQUEST_ID, EXAMPLE_ID, EXAMPLE_UID, t0);
+        String first = h.answer().document();
+        Job progressed = exampleJobWith("renamed", 2, 2);
+        h.putJob(EXAMPLE_ID, progressed, t0.plusSeconds(10));
+
+        h.reset(EXAMPLE_REQUEST_ID, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(20));
+
+        Answer replay = h.answer();
+        assertThat(replay.topic()).isEqualTo(Answer.SNAPSHOT);
+        assertThat(replay.document()).isEqualTo(first);
+        assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(new StoredJob(progressed, new long[] {t0.toEpochMilli()}));
+    }
+
+    @Test
+    void replayOfAnErrorReturnsTheSameErrorEvenOnceTheJobExists() {
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+        Answer first = h.answer();
+        h.putJob(EXAMPLE_ID, EXAMPLE_JOB, t0.plusSeconds(1));
+
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(2));
+
+        assertThat(h.answer()).isEqualTo(first);
+        assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(EXAMPLE_JOB));
+    }
+
+    @Test
+    void replayIsAnsweredEvenWhenTheRateLimitWouldRefuseANewReset() {
+        h.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 5; i++) {
+            h.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0);
+        }
+        List<Answer> firsts = h.snapshots(5);
+
+        h.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
+
+        assertThat(h.answer()).isEqualTo(firsts.get(0));
+    }
+
+    @Test
+    void sameRequestIdFromAnotherAccountIsNotAReplayAndGetsNothingOfTheFirstAnswer() {
+        h.putJob(EXAMPLE_JOB);
+        h.reset("shared", EXAMPLE_ID, EXAMPLE_UID, t0);
+        h.answer();
+
+        h.reset("shared", EXAMPLE_ID, "intruder", t0.plusSeconds(1));
+        assertError(h.answer(), EXAMPLE_ID, expectedError("shared", EXAMPLE_ID, ErrorCode.INVALID_UID_PERMISSION_DENIED));
+
+        // and the owner's replay still gets the owner's first answer
+        h.reset("shared", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(2));
+        assertSnapshot(h.answer(), expectedSnapshot("shared"));
+        assertThat(h.storedJob(EXAMPLE_ID).recentResets()).containsExactly(t0.toEpochMilli());
+    }
+
+    @Test
+    void sameRequestIdForAnotherJobIsNotAReplay() {
+        h.putJob(EXAMPLE_JOB);
+        h.reset("shared", EXAMPLE_ID, EXAMPLE_UID, t0);
+        h.answer();
+
+        h.reset("shared", OTHER_ID, EXAMPLE_UID, t0.plusSeconds(1));
+
+        assertError(h.answer(), OTHER_ID, expectedError("shared", OTHER_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
+    }
+
+    // --- routing and order ---
+
+    @Test
+    void unkeyedCommandIsRoutedToItsJobAndAnsweredKeyedByItsId() {
+        h.putJob(EXAMPLE_JOB);
+
+        h.send(null, command("r-1", EXAMPLE_ID, EXAMPLE_UID), t0);
+
+        assertSnapshot(h.answer(), expectedSnapshot("r-1"));
+    }
+
+    @Test
+    void commandKeyedBySomethingElseIsRoutedToItsJobAndAnsweredKeyedByItsId() {
+        h.putJob(EXAMPLE_JOB);
+
+        h.send(new byte[] {(byte) 0xFF, 0, 1}, command("r-1", EXAMPLE_ID, EXAMPLE_UID), t0);
+        assertSnapshot(h.answer(), expectedSnapshot("r-1"));
+        h.send(bytes(EXAMPLE_ID.toUpperCase(Locale.ROOT)), command("r-2", EXAMPLE_ID, EXAMPLE_UID), t0);
+        assertSnapshot(h.answer(), expectedSnapshot("r-2"));
+    }
+
+    @Test
+    void outcomesOfOneJobFollowTheOrderOfItsCommands() {
+        h.putJob(EXAMPLE_JOB);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String requestId = "r-" + i;
+            sent.add(requestId);
+            h.reset(requestId, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(15L * i));
+        }
+
+        assertThat(h.snapshots(20)).extracting(answer -> answer.json().get("RequestId").asText())
+                .containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void commandWithoutRequestIdGetsOneDerivedFromItsPositionOnTheCommandsTopic() {
+        h.putJob(EXAMPLE_JOB);
+
+        Position position = h.send(null, "{\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"" + EXAMPLE_UID + "\"}", t0);
+
+        String where = position.topic() + "/" + position.partition() + "/" + position.offset();
+        String derived = UUID.nameUUIDFromBytes(where.getBytes(StandardCharsets.UTF_8)).toString().toUpperCase(Locale.ROOT);
+        assertSnapshot(h.answer(), expectedSnapshot(derived));
+    }
+
+    // --- bad input ---
+
+    @Test
+    void unparseableCommandAnswers400AndGoesToTheDeadLetterQueueAndProcessingGoesOn() {
+        h.putJob(EXAMPLE_JOB);
+        byte[] key = {1, 2, 3};
+        byte[] value = bytes("{\"RequestId\":\"r-1\",\"Id\":");
+
+        Position position = h.send(key, value, t0);
+
+        String problem = "The command is not valid JSON: Unexpected end-of-input within/between Object entries (at byte 24).";
+        Answer answer = h.answer();
+        assertThat(answer.topic()).isEqualTo(Answer.ERROR);
+        assertThat(answer.key()).isEqualTo(new String(key, StandardCharsets.UTF_8));
+        assertThat(answer.json()).isEqualTo(json("""
+                {"RequestId":null,"Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"%s",
+                 "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
+                """.formatted(problem)));
+        assertDeadLetter(h.deadLetters(1).get(0), key, value, "cdn.preload.domain.UnparseableCommandException", problem,
+                position);
+
+        h.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, t0);
+        assertSnapshot(h.answer(), expectedSnapshot("r-2"));
+    }
+
+    @Test
+    void commandWithAFieldOfTheWrongTypeEchoesItsRequestIdAndId() {
+        byte[] value = bytes("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":42}");
+
+        Position position = h.send(bytes(EXAMPLE_ID), value, t0);
+
+        assertError(h.answer(), EXAMPLE_ID, json("""
+                {"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","HttpStatusCode":400,"Code":"InvalidParameter",
+                 "Message":"Field \\"AliUid\\" must be a string, not a number.",
+                 "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
+                """));
+        assertDeadLetter(h.deadLetters(1).get(0), bytes(EXAMPLE_ID), value, "cdn.preload.domain.UnparseableCommandException",
+                "Field \"AliUid\" must be a string, not a number.", position);
+    }
+
+    @Test
+    void commandWithoutValueAnswers400AndGoesToTheDeadLetterQueue() {
+        Position position = h.send(bytes("k"), (byte[]) null, t0);
+
+        assertError(h.answer(), "k", ProcessorHarness.json("""
+                {"RequestId":null,"Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"The command has no value.",
+                 "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
+                """));
+        assertDeadLetter(h.deadLetters(1).get(0), bytes("k"), null, "cdn.preload.domain.UnparseableCommandException",
+                "The command has no value.", position);
+    }
+
+    @Test
+    void unparseableJobGoesToTheDeadLetterQueueAndIsNotStored() {
+        byte[] value = bytes("{\"Id\":\"" + EXAMPLE_ID + "\",\"UrlCount\":\"many\"}");
+
+        Position position = h.putRawJob(bytes(EXAMPLE_ID), value, t0.minusSeconds(1));
+
+        assertDeadLetter(h.deadLetters(1).get(0), bytes(EXAMPLE_ID), value, InvalidJobException.class.getName(),
+                "Not a valid Job: Cannot coerce String value (\"many\") to `java.lang.Integer` value"
+                        + " (but might if coercion using `CoercionConfig` was enabled)", position);
+        assertThat(h.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void jobWhoseIdDiffersFromItsKeyGoesToTheDeadLetterQueue() {
+        Position position = h.putJob(OTHER_ID, EXAMPLE_JOB, t0.minusSeconds(1));
+
+        assertDeadLetter(h.deadLetters(1).get(0), bytes(OTHER_ID), Json.write(EXAMPLE_JOB), InvalidJobException.class.getName(),
+                "The job's Id 665d3af3621bccf3fe29e1a4 does not match the record key.", position);
+        assertThat(h.storedJob(OTHER_ID)).isNull();
+        assertThat(h.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void jobWithAMalformedIdGoesToTheDeadLetterQueue() {
+        Job malformed = new Job("NOT-AN-ID", null, null, EXAMPLE_UID, null, null, null, null, null, null, null, null, null, null);
+
+        Position position = h.putJob("NOT-AN-ID", malformed, t0.minusSeconds(1));
+
+        assertDeadLetter(h.deadLetters(1).get(0), bytes("NOT-AN-ID"), Json.write(malformed),
+                InvalidJobException.class.getName(), "The job's Id must be 24 lower-case hexadecimal digits.", position);
+        assertThat(h.storedJob("NOT-AN-ID")).isNull();
+    }
+
+    @Test
+    void jobWithUnknownFieldsIsStoredWithoutThem() {
+        h.putRawJob(bytes(EXAMPLE_ID), bytes("{\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\",\"Future\":{\"x\":1}}"),
+                t0.minusSeconds(1));
+
+        h.reset("r-1", EXAMPLE_ID, "u", t0);
+
+        Answer answer = h.answer();
+        assertThat(fieldNames(answer.json())).doesNotContain("Future").hasSize(15);
+        assertThat(h.storedJob(EXAMPLE_ID).job())
+                .isEqualTo(new Job(EXAMPLE_ID, null, null, "u", null, null, null, null, null, 0, 0, null, null, null));
+    }
+}

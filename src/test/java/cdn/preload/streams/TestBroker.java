@@ -1,0 +1,53 @@
+package cdn.preload.streams;
+
+import cdn.preload.app.LocalKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * One real Kafka broker for all the integration tests of a run: started on first use, on free
+ * ports, in a fresh directory, and stopped when the test JVM exits, whether the tests pass or fail.
+ */
+final class TestBroker {
+    private static LocalKafka broker;
+
+    private TestBroker() {
+    }
+
+    static synchronized LocalKafka shared() {
+        if (broker == null) {
+            try {
+                Path dir = Files.createTempDirectory("preload-it-broker");
+                broker = LocalKafka.start(classpath(), dir, LocalKafka.freePort(), LocalKafka.freePort());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    broker.stop();
+                    delete(dir);
+                }, "stop-test-broker"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return broker;
+    }
+
+    /** The broker's classpath, as the build wrote it for the local run. */
+    static String classpath() {
+        try {
+            return Files.readString(Path.of("target", "broker.classpath")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Run the build first (mvn verify writes target/broker.classpath)", e);
+        }
+    }
+
+    static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+}
