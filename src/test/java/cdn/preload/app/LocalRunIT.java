@@ -1,0 +1,132 @@
+package cdn.preload.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The README's run command, bin/run, as a user runs it: a broker, the topics, the processor, and a clean stop. */
+class LocalRunIT {
+    private static final Duration READY = Duration.ofSeconds(180);
+
+    private record Run(Process process, List<String> output, Thread reader) {
+        boolean printed(String text) {
+            return output.stream().anyMatch(line -> line.contains(text));
+        }
+    }
+
+    private static Run start(Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("bin/run").redirectErrorStream(true);
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(output::add);
+            } catch (IOException e) {
+                output.add("(output closed: " + e + ")");
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return new Run(process, output, reader);
+    }
+
+    private static void await(Run run, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (!run.printed(text)) {
+            assertThat(run.process().isAlive()).as("bin/run exited early:\n%s", String.join("\n", run.output())).isTrue();
+            assertThat(System.nanoTime()).as("waiting for '%s'", text).isLessThan(deadline);
+            run.process().waitFor(100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void runStartsABrokerAndTheProcessorWhichAnswersAndCtrlCStopsBoth() throws Exception {
+        int port = LocalKafka.freePort();
+        Path dir = Files.createTempDirectory("preload-local-run");
+        long started = System.nanoTime();
+        Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+                "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
+                "LOCAL_KAFKA_DIR", dir.toString()));
+        List<ProcessHandle> family;
+        try {
+            await(run, "REBALANCING -> RUNNING");
+            System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
+            assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
+            family = List.copyOf(run.process().toHandle().descendants().toList());
+            assertThat(family).as("the broker runs as a child process").isNotEmpty();
+
+            String bootstrap = "localhost:" + port;
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("preload-jobs", "665d3af3621bccf3fe29e1a4",
+                        "{\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\",\"UrlSubmitted\":3,\"TaskSubmitted\":3}")).get();
+                producer.send(new ProducerRecord<>("preload-job-reset-commands", "665d3af3621bccf3fe29e1a4",
+                        "{\"RequestId\":\"r-1\",\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\"}")).get();
+            }
+            assertThat(readOneSnapshot(bootstrap)).isEqualTo("{\"RequestId\":\"r-1\",\"AliUid\":\"u-1\",\"CreatedAt\":null,"
+                    + "\"Domains\":null,\"ErrorInfo\":null,\"FailedFileOss\":null,\"FileId\":null,"
+                    + "\"Id\":\"665d3af3621bccf3fe29e1a4\",\"InsertWay\":null,\"Name\":null,\"SiteId\":null,"
+                    + "\"TaskSubmitted\":0,\"TaskType\":null,\"UrlCount\":null,\"UrlSubmitted\":0}");
+        } finally {
+            run.process().destroy(); // SIGTERM, as Ctrl-C or a supervisor would
+        }
+        assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("bin/run stops").isTrue();
+        for (ProcessHandle child : family) {
+            assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
+        }
+        run.reader().join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(run.printed("Stopping the local Kafka broker...")).isTrue();
+    }
+
+    @Test
+    void aPortInUseIsReportedClearly() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+            int port = taken.getLocalPort();
+            Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+                    "LOCAL_KAFKA_DIR", Files.createTempDirectory("preload-local-run").toString()));
+
+            assertThat(run.process().waitFor(READY.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(run.process().exitValue()).isEqualTo(1);
+            run.reader().join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(String.join("\n", run.output())).contains("preload-job-processor: Port " + port
+                    + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
+                    + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
+        }
+    }
+
+    private static String readOneSnapshot(String bootstrap) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", bootstrap, "group.id", "local-run-it", "auto.offset.reset", "earliest",
+                "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("preload-job-snapshots"));
+            long deadline = System.nanoTime() + READY.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    return record.value();
+                }
+            }
+            throw new AssertionError("no snapshot within " + READY.toSeconds() + " s");
+        }
+    }
+}
