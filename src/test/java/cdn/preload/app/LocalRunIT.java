@@ -89,14 +89,16 @@ class LocalRunIT {
                     + "\"Id\":\"665d3af3621bccf3fe29e1a4\",\"InsertWay\":null,\"Name\":null,\"SiteId\":null,"
                     + "\"TaskSubmitted\":0,\"TaskType\":null,\"UrlCount\":null,\"UrlSubmitted\":0}");
         } finally {
-            run.process().destroy(); // SIGTERM, as Ctrl-C or a supervisor would
+            // SIGTERM, as a supervisor would (Ctrl-C is SIGINT, handled alike). Process.destroy() would
+            // also close our end of its output, and we want to read how it stops.
+            run.process().toHandle().destroy();
         }
         assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("bin/run stops").isTrue();
         for (ProcessHandle child : family) {
             assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
         }
         run.reader().join(TimeUnit.SECONDS.toMillis(10));
-        assertThat(run.printed("Stopping the local Kafka broker...")).isTrue();
+        assertThat(run.printed("Stopping the local Kafka broker...")).as(String.join("\n", run.output())).isTrue();
     }
 
     @Test
