@@ -2,13 +2,11 @@ package cdn.preload.app;
 
 import cdn.preload.config.Settings;
 import cdn.preload.config.SettingsException;
-import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -45,7 +43,9 @@ public final class LocalRun {
                 }
                 where = "the local broker at " + broker.bootstrapServers();
             }
-            createTopics(settings);
+            if (!CreateTopics.create(settings).ok()) {
+                throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
+            }
             printHowToUse(settings, where);
             LocalKafka started = broker;
             int exitCode = Main.run(settings, () -> {
@@ -63,17 +63,6 @@ public final class LocalRun {
                 broker.stop();
             }
             System.exit(e instanceof SettingsException ? 2 : 1);
-        }
-    }
-
-    static void createTopics(Settings settings) {
-        try (Admin admin = Admin.create(settings.kafka())) {
-            TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
-            report.created().forEach(name -> System.out.println("Created topic " + name));
-            report.warnings().forEach(line -> System.out.println("Warning: " + line));
-            if (!report.ok()) {
-                throw new KafkaSetupException("The topics do not match topics/:\n  " + String.join("\n  ", report.errors()));
-            }
         }
     }
 
