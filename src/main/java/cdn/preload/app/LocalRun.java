@@ -96,23 +96,11 @@ public final class LocalRun {
             return Files.readString(file).trim();
         } catch (IOException e) {
             throw new KafkaSetupException("Cannot read the broker's classpath from " + file
-                    + ": build first with mvn -B -DskipTests package, from the project's root.");
+                    + ": build first with mvn -B -Dmaven.test.skip=true package, from the project's root.");
         }
     }
 
     private static int port(Map<String, String> env, String name, int defaultPort) {
-        String value = env.get(name);
-        if (value == null) {
-            return defaultPort;
-        }
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port > 0 && port < 65536) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SettingsException(name + " must be a port number, got '" + value + "'.");
+        return Settings.wholeNumber(env, name, defaultPort, 1, 65535, "a port number");
     }
 }

@@ -193,19 +193,24 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     }
 
     private static int positiveInt(Map<String, String> env, String name, int defaultValue) {
+        return wholeNumber(env, name, defaultValue, 1, Integer.MAX_VALUE, "a positive whole number");
+    }
+
+    /** A whole number in [min, max] from {@code env}, or the default; otherwise an error saying what it must be. */
+    public static int wholeNumber(Map<String, String> env, String name, int defaultValue, int min, int max, String what) {
         String value = env.get(name);
         if (value == null) {
             return defaultValue;
         }
         try {
             int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
+            if (parsed >= min && parsed <= max) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new SettingsException(name + " must be a positive whole number, got '" + value + "'.");
+        throw new SettingsException(name + " must be " + what + ", got '" + value + "'.");
     }
 
     /** A positive duration, written {@code 500ms}, {@code 60s}, {@code 5m}, {@code 24h}, {@code 1d} or ISO-8601 ({@code PT24H}). */

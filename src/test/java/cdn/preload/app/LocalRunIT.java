@@ -99,14 +99,15 @@ class LocalRunIT {
         }
         run.reader().join(TimeUnit.SECONDS.toMillis(10));
         assertThat(run.printed("Stopping the local Kafka broker...")).as(String.join("\n", run.output())).isTrue();
+        TopicSetupIT.deleteRecursively(dir);
     }
 
     @Test
     void aPortInUseIsReportedClearly() throws Exception {
+        Path dir = Files.createTempDirectory("preload-local-run");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
             int port = taken.getLocalPort();
-            Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
-                    "LOCAL_KAFKA_DIR", Files.createTempDirectory("preload-local-run").toString()));
+            Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port), "LOCAL_KAFKA_DIR", dir.toString()));
 
             assertThat(run.process().waitFor(READY.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(run.process().exitValue()).isEqualTo(1);
@@ -114,6 +115,8 @@ class LocalRunIT {
             assertThat(String.join("\n", run.output())).contains("preload-job-processor: Port " + port
                     + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
                     + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
+        } finally {
+            TopicSetupIT.deleteRecursively(dir);
         }
     }
 

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.Test;
 class TopicSetupIT {
     private static LocalKafka broker;
     private static Admin admin;
+    private static Path dir;
 
     @BeforeAll
     static void startBroker() throws Exception {
+        dir = Files.createTempDirectory("preload-topics-it");
         broker = LocalKafka.start(Files.readString(Path.of("target", "broker.classpath")).trim(),
-                Files.createTempDirectory("preload-topics-it"), LocalKafka.freePort(), LocalKafka.freePort());
+                dir, LocalKafka.freePort(), LocalKafka.freePort());
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
@@ -36,6 +38,18 @@ class TopicSetupIT {
         }
         if (broker != null) {
             broker.stop();
+        }
+        deleteRecursively(dir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a temporary directory
         }
     }
 

@@ -4,7 +4,6 @@ import cdn.preload.app.Main;
 import cdn.preload.app.TopicSetup;
 import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinitions;
-import cdn.preload.domain.Job;
 import cdn.preload.domain.StoredJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -127,18 +126,8 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     @Override
-    public Position putJob(String key, Job job, Instant time) {
-        return putRawJob(ProcessorHarness.bytes(key), Json.write(job), time);
-    }
-
-    @Override
     public Position putRawJob(byte[] key, byte[] value, Instant time) {
         return publish(topics().jobs(), key, value, time);
-    }
-
-    @Override
-    public void deleteJob(String id, Instant time) {
-        publish(topics().jobs(), ProcessorHarness.bytes(id), null, time);
     }
 
     @Override

@@ -21,11 +21,16 @@ interface ProcessorHarness extends AutoCloseable {
 
     Topics topics();
 
-    Position putJob(String key, Job job, Instant time);
-
+    /** Publishes a job record's bytes as they are (a null value is a tombstone). */
     Position putRawJob(byte[] key, byte[] value, Instant time);
 
-    void deleteJob(String id, Instant time);
+    default Position putJob(String key, Job job, Instant time) {
+        return putRawJob(bytes(key), Json.write(job), time);
+    }
+
+    default void deleteJob(String id, Instant time) {
+        putRawJob(bytes(id), null, time);
+    }
 
     /** Publishes a command; where it landed on the commands topic. */
     Position send(byte[] key, byte[] value, Instant time);

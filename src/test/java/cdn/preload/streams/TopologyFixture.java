@@ -1,7 +1,6 @@
 package cdn.preload.streams;
 
 import cdn.preload.config.Settings;
-import cdn.preload.domain.Job;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
 import java.io.IOException;
@@ -80,19 +79,9 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     @Override
-    public Position putJob(String key, Job job, Instant time) {
-        return putRawJob(ProcessorHarness.bytes(key), Json.write(job), time);
-    }
-
-    @Override
     public Position putRawJob(byte[] key, byte[] value, Instant time) {
         jobs.pipeInput(key, value, time);
         return new Position(topics().jobs(), 0, jobOffset++);
-    }
-
-    @Override
-    public void deleteJob(String id, Instant time) {
-        putRawJob(ProcessorHarness.bytes(id), null, time);
     }
 
     @Override
