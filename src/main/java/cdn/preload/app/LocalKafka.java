@@ -169,8 +169,14 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * A JVM with SIGINT ignored: Ctrl-C in a terminal signals the whole foreground process group, and
+     * the broker must outlive the processor's close (its last commit, its leaving the group), so it
+     * is stopped by its owner, with SIGTERM, after the processor.
+     */
     private ProcessBuilder java(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(
+                "/bin/sh", "-c", "trap '' INT; exec \"$0\" \"$@\"",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",

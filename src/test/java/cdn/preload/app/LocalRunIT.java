@@ -74,7 +74,8 @@ class LocalRunIT {
             System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
             assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
             family = List.copyOf(run.process().toHandle().descendants().toList());
-            assertThat(family).as("the broker runs as a child process").isNotEmpty();
+            assertThat(family).as("the broker runs as a child process").hasSize(1);
+            assertIgnoresSigint(family.get(0));
 
             String bootstrap = "localhost:" + port;
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
@@ -118,6 +119,21 @@ class LocalRunIT {
         } finally {
             TopicSetupIT.deleteRecursively(dir);
         }
+    }
+
+    /**
+     * Ctrl-C signals the terminal's whole process group: the broker must ignore it, so that it is
+     * still there while the processor commits and leaves its group, and is stopped after it.
+     */
+    private static void assertIgnoresSigint(ProcessHandle broker) throws IOException {
+        Path status = Path.of("/proc", Long.toString(broker.pid()), "status");
+        if (!Files.exists(status)) {
+            return; // not Linux: no /proc to read the signal mask from
+        }
+        String ignored = Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        long sigint = 1L << (2 - 1);
+        assertThat(Long.parseUnsignedLong(ignored, 16) & sigint).as("SIGINT ignored by the broker").isEqualTo(sigint);
     }
 
     private static String readOneSnapshot(String bootstrap) {
