@@ -1,6 +1,7 @@
 package cdn.preload.app;
 
 import cdn.preload.config.TopicDefinition;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicSetup {
     private static final long TIMEOUT_SECONDS = 60;
+    private static final Duration METADATA_CATCH_UP = Duration.ofSeconds(15);
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
 
     /** What a run found and did. */
     public record Report(List<String> created, List<String> existing, List<String> warnings, List<String> errors) {
@@ -60,14 +64,22 @@ public final class TopicSetup {
             } else if (createTopic(admin, definition)) {
                 report.created().add(definition.name());
             } else {
-                report.existing().add(definition.name()); // created by someone else meanwhile
+                // Created by someone else meanwhile: check it like any existing topic.
+                report.existing().add(definition.name());
+                found.put(definition.name(), whileUnknown("describe topic " + definition.name(),
+                        () -> admin.describeTopics(List.of(definition.name())).allTopicNames())
+                        .get(definition.name()));
                 toCheck.add(definition);
             }
         }
-        Map<String, TopicDescription> described = describe(admin, toCheck);
         Map<String, Config> configs = configs(admin, toCheck);
         for (TopicDefinition definition : toCheck) {
-            compare(definition, described.get(definition.name()), configs.get(definition.name()), report);
+            TopicDescription description = found.get(definition.name());
+            if (description == null) {
+                report.errors().add(definition.name() + ": exists but could not be described; try again");
+            } else {
+                compare(definition, description, configs.get(definition.name()), report);
+            }
         }
         return report;
     }
@@ -126,12 +138,32 @@ public final class TopicSetup {
         List<ConfigResource> resources = definitions.stream()
                 .map(d -> new ConfigResource(ConfigResource.Type.TOPIC, d.name())).toList();
         Map<String, Config> byName = new HashMap<>();
-        try {
-            get(admin.describeConfigs(resources).all()).forEach((resource, config) -> byName.put(resource.name(), config));
-        } catch (ExecutionException e) {
-            throw new KafkaSetupException("Cannot read topic configs: " + e.getCause().getMessage(), e);
-        }
+        whileUnknown("read topic configs", () -> admin.describeConfigs(resources).all())
+                .forEach((resource, config) -> byName.put(resource.name(), config));
         return byName;
+    }
+
+    /**
+     * For topics known to exist: a broker answers "unknown topic" for a moment after a topic is
+     * created, until its metadata catches up, so that answer is retried for a few seconds.
+     */
+    private static <T> T whileUnknown(String what, Supplier<KafkaFuture<T>> request) {
+        long deadline = System.nanoTime() + METADATA_CATCH_UP.toNanos();
+        while (true) {
+            try {
+                return get(request.get());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaSetupException("Cannot " + what + ": " + e.getCause(), e);
+                }
+            }
+            try {
+                Thread.sleep(RETRY_BACKOFF.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaSetupException("Interrupted", e);
+            }
+        }
     }
 
     private static <T> T get(KafkaFuture<T> future) throws ExecutionException {

@@ -3,6 +3,7 @@ package cdn.preload.streams;
 import cdn.preload.app.Main;
 import cdn.preload.app.TopicSetup;
 import cdn.preload.config.Settings;
+import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
 import java.io.IOException;
@@ -89,11 +90,16 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> outputs = new ArrayList<>();
-        for (String topic : List.of(topics().snapshots(), topics().errors(), topics().deadLetters())) {
-            received.put(topic, new ArrayDeque<>());
-            for (PartitionInfo partition : consumer.partitionsFor(topic)) {
-                outputs.add(new TopicPartition(topic, partition.partition()));
-            }
+        for (TopicDefinition output : TopicDefinitions.forTopics(topics()).subList(2, 5)) {
+            received.put(output.name(), new ArrayDeque<>());
+            // A topic just created may not be in every metadata answer yet: wait for all its partitions.
+            List<PartitionInfo> partitions = new ArrayList<>();
+            await(() -> {
+                partitions.clear();
+                partitions.addAll(consumer.partitionsFor(output.name()));
+                return partitions.size() == output.partitions();
+            }, "the metadata of " + output.name());
+            partitions.forEach(partition -> outputs.add(new TopicPartition(output.name(), partition.partition())));
         }
         consumer.assign(outputs);
         consumer.seekToBeginning(outputs);
@@ -200,8 +206,12 @@ final class BrokerFixture implements ProcessorHarness {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
             }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                received.get(record.topic()).add(record);
+            if (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100)); // nothing assigned yet: only a pause between metadata requests
+            } else {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    received.get(record.topic()).add(record);
+                }
             }
         }
     }
