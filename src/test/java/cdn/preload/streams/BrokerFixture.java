@@ -92,14 +92,9 @@ final class BrokerFixture implements ProcessorHarness {
         List<TopicPartition> outputs = new ArrayList<>();
         for (TopicDefinition output : TopicDefinitions.forTopics(topics()).subList(2, 5)) {
             received.put(output.name(), new ArrayDeque<>());
-            // A topic just created may not be in every metadata answer yet: wait for all its partitions.
-            List<PartitionInfo> partitions = new ArrayList<>();
-            await(() -> {
-                partitions.clear();
-                partitions.addAll(consumer.partitionsFor(output.name()));
-                return partitions.size() == output.partitions();
-            }, "the metadata of " + output.name());
-            partitions.forEach(partition -> outputs.add(new TopicPartition(output.name(), partition.partition())));
+            for (PartitionInfo partition : awaitPartitions(output)) {
+                outputs.add(new TopicPartition(output.name(), partition.partition()));
+            }
         }
         consumer.assign(outputs);
         consumer.seekToBeginning(outputs);
@@ -199,6 +194,24 @@ final class BrokerFixture implements ProcessorHarness {
         return taken;
     }
 
+    /**
+     * A topic just created is unknown to the broker's metadata for a moment: ask until all its
+     * partitions are there (each unanswered ask is a metadata request to the broker).
+     */
+    private List<PartitionInfo> awaitPartitions(TopicDefinition topic) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic.name(), WAIT);
+            if (partitions.size() == topic.partitions()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for the partitions of " + topic.name()
+                        + ", found " + partitions);
+            }
+        }
+    }
+
     /** Polls the outputs until {@code condition} holds; fails after {@link #WAIT}. */
     void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -206,12 +219,8 @@ final class BrokerFixture implements ProcessorHarness {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
             }
-            if (consumer.assignment().isEmpty()) {
-                consumer.poll(Duration.ofMillis(100)); // nothing assigned yet: only a pause between metadata requests
-            } else {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    received.get(record.topic()).add(record);
-                }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                received.get(record.topic()).add(record);
             }
         }
     }
