@@ -4,6 +4,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.config.SettingsException;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -43,7 +44,8 @@ public final class LocalRun {
                 }
                 where = "the local broker at " + broker.bootstrapServers();
             }
-            if (!CreateTopics.create(settings).ok()) {
+            PrintWriter out = new PrintWriter(System.out, true);
+            if (TopicsCli.run(settings, true, out, new PrintWriter(System.err, true)) != 0) {
                 throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
             }
             printHowToUse(settings, where);

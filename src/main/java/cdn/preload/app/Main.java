@@ -1,8 +1,10 @@
 package cdn.preload.app;
 
 import cdn.preload.config.Settings;
-import cdn.preload.config.SettingsException;
 import cdn.preload.streams.ResetTopology;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the processor until SIGTERM (or Ctrl-C), configured from the environment.
+ * The jar's entry point: with no arguments, runs the processor until SIGTERM (or Ctrl-C), configured
+ * from the environment; with arguments, runs a command of {@link Cli}.
  *
- * <p>Exit codes: 0 after a clean shutdown, 1 when the Streams client fails, 2 for invalid settings.
+ * <p>Exit codes of the processor: 0 after a clean shutdown, 1 when the Streams client fails, 2 for
+ * invalid settings.
  * An exception that escapes the error handlers (a bug, a fenced producer, a broken state directory)
  * is logged and shuts the client down, and the process exits 1: a supervisor that restarts it
  * resumes from the last committed transaction, so nothing is lost or answered twice.
@@ -26,26 +30,21 @@ public final class Main {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String KAFKA_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.apache.kafka";
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0) {
-            System.err.println("Usage: java -jar preload-job-processor.jar (no arguments; settings come from the environment)");
-            System.exit(2);
+        if (args.length > 0 && System.getProperty(KAFKA_LOG_LEVEL) == null) {
+            // Commands print answers; the clients' connection warnings would only clutter them.
+            System.setProperty(KAFKA_LOG_LEVEL, "error");
         }
-        Settings settings;
-        try {
-            settings = Settings.fromEnvironment(System.getenv());
-        } catch (SettingsException e) {
-            System.err.println("preload-job-processor: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        int exitCode = run(settings, () -> { });
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int exitCode = Cli.execute(args, System.getenv(), out, err);
         if (exitCode != 0) {
-            System.exit(exitCode);
+            System.exit(exitCode); // never with 0: after SIGTERM, exit() would wait forever on the shutdown hook
         }
     }
 

@@ -214,7 +214,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     }
 
     /** A positive duration, written {@code 500ms}, {@code 60s}, {@code 5m}, {@code 24h}, {@code 1d} or ISO-8601 ({@code PT24H}). */
-    static Duration duration(Map<String, String> env, String name, Duration defaultValue) {
+    public static Duration duration(Map<String, String> env, String name, Duration defaultValue) {
         String value = env.get(name);
         if (value == null) {
             return defaultValue;

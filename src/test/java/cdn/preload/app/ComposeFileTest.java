@@ -58,9 +58,12 @@ class ComposeFileTest {
     void topicsServiceCreatesTheTopicsOfTopicsFolderOnceKafkaIsHealthy() throws Exception {
         Map<String, Object> topics = service("topics");
 
-        assertThat(topics.get("entrypoint"))
-                .isEqualTo(List.of("java", "-cp", "/app/preload-job-processor.jar", CreateTopics.class.getName()));
-        assertThat(CreateTopics.class.getMethod("main", String[].class)).isNotNull();
+        assertThat(topics.get("build")).isEqualTo(".");
+        assertThat(topics.get("command")).isEqualTo(List.of("topics", "create"));
+        assertThat(new picocli.CommandLine(new Cli(Map.of())).getSubcommands().get("topics").getSubcommands())
+                .containsKey("create");
+        assertThat(Files.readAllLines(Path.of("Dockerfile"))).anyMatch(line -> line.startsWith("ENTRYPOINT [")
+                && line.endsWith("\"-jar\", \"/app/preload-job-processor.jar\"]"));
         assertThat(topics.get("depends_on").toString()).isEqualTo("{kafka={condition=service_healthy}}");
         Settings settings = Settings.fromEnvironment(environment("topics"));
         assertThat(TopicDefinitions.forTopics(settings.topics())).extracting(TopicDefinition::name)

@@ -53,6 +53,8 @@ final class BrokerFixture implements ProcessorHarness {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     final Settings settings;
+    /** The environment the processor was configured from; the command line takes the same. */
+    final Map<String, String> env;
     private final Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     private final Path stateDir;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -67,7 +69,7 @@ final class BrokerFixture implements ProcessorHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> env = new HashMap<>();
+        env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", "preload-it-" + suffix);
         env.put("KAFKA_STATE_DIR", stateDir.toString());

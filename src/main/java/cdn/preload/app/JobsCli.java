@@ -1,0 +1,169 @@
+package cdn.preload.app;
+
+import cdn.preload.config.Settings;
+import cdn.preload.domain.Job;
+import cdn.preload.domain.JobId;
+import cdn.preload.streams.Json;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Loads jobs into the jobs topic, or deletes one, as the control plane would. */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Publishes jobs to the jobs topic (put) or deletes one with a tombstone (delete).",
+        subcommands = {JobsCli.Put.class, JobsCli.Delete.class})
+final class JobsCli {
+    /** Reads one element of a document, so what follows it is not an error. */
+    private static final ObjectReader ELEMENTS =
+            Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    @ParentCommand
+    Cli cli;
+
+    /** A job as read from the input, with where it started, for messages. */
+    private record Read(Job job, JsonNode document, String where) {
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = {"Publishes one job (a JSON object) or several (a JSON array of objects), keyed by their Id.",
+                "Every job is checked first; if any is invalid, it is reported with its position and nothing is sent."})
+    static final class Put implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        private JobsCli jobs;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private KafkaOptions kafka;
+
+        @Parameters(paramLabel = "FILE", description = "A JSON file, or - for standard input.")
+        private String file;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<Read> read = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+                readJobs(in.readAllBytes(), read, problems);
+            } catch (java.nio.file.NoSuchFileException e) {
+                err.println("Error: no such file: " + file);
+                return 1;
+            }
+            if (!problems.isEmpty()) {
+                problems.forEach(problem -> err.println("Error: " + problem));
+                err.println("Nothing was sent.");
+                return 1;
+            }
+            Settings settings = kafka.settings(jobs.cli.env);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+                for (Read job : read) {
+                    ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(),
+                            job.job().id().getBytes(StandardCharsets.UTF_8), Json.MAPPER.writeValueAsBytes(job.document())));
+                }
+            }
+            out.println("Published " + read.size() + (read.size() == 1 ? " job" : " jobs") + " to " + settings.topics().jobs() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes a job: publishes a tombstone (null value) keyed by its Id.")
+    static final class Delete implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        private JobsCli jobs;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private KafkaOptions kafka;
+
+        @Parameters(paramLabel = "ID", description = "The job's Id (24 lower-case hex digits).")
+        private String id;
+
+        @Override
+        public Integer call() {
+            if (!JobId.isValid(id)) {
+                spec.commandLine().getErr().println("Error: '" + id + "' is not a job Id (24 lower-case hexadecimal digits).");
+                return 1;
+            }
+            Settings settings = kafka.settings(jobs.cli.env);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+                ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(), id.getBytes(StandardCharsets.UTF_8), null));
+            }
+            spec.commandLine().getOut().println("Deleted job " + id + " (tombstone on " + settings.topics().jobs() + ").");
+            return 0;
+        }
+    }
+
+    /** Reads one object or an array of objects; each must be a valid Job with a well-formed Id. */
+    static void readJobs(byte[] json, List<Read> jobs, List<String> problems) throws IOException {
+        try (JsonParser parser = Json.MAPPER.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                readJob(parser, "the job", jobs, problems);
+            } else if (first == JsonToken.START_ARRAY) {
+                int index = 0;
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    index++;
+                    if (token != JsonToken.START_OBJECT) {
+                        problems.add("job " + index + " " + at(parser.currentTokenLocation()) + ": not a JSON object");
+                        parser.skipChildren();
+                    } else {
+                        readJob(parser, "job " + index, jobs, problems);
+                    }
+                }
+            } else {
+                problems.add("the input must be a JSON object or an array of objects " + at(parser.currentTokenLocation()));
+                return;
+            }
+            if (parser.nextToken() != null) {
+                problems.add("unexpected content after the jobs " + at(parser.currentTokenLocation()));
+            }
+        } catch (JsonProcessingException e) {
+            problems.add("not valid JSON " + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static void readJob(JsonParser parser, String name, List<Read> jobs, List<String> problems) throws IOException {
+        String where = name + " " + at(parser.currentTokenLocation());
+        JsonNode document = ELEMENTS.readTree(parser);
+        try {
+            Job job = Json.MAPPER.treeToValue(document, Job.class);
+            if (!JobId.isValid(job.id())) {
+                problems.add(where + ": Id must be 24 lower-case hexadecimal digits, got " + document.get("Id"));
+            } else {
+                jobs.add(new Read(job, document, where));
+            }
+        } catch (JsonProcessingException e) {
+            problems.add(where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : "(line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,113 @@
+package cdn.preload.app;
+
+import cdn.preload.config.Settings;
+import cdn.preload.domain.ResetCommand;
+import cdn.preload.streams.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Publishes a reset command and waits for its answer. The answer is keyed by the Id, so only the
+ * Id's partition of each outcome topic is read, from its end as it was before the command was
+ * published: nothing earlier is read, and nothing that arrives meanwhile is missed.
+ */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+        description = {"Resets a job's progress (ResetScheduledPreloadJob) and prints the answer as the API gives it:",
+            "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr)."})
+final class ResetCli implements Callable<Integer> {
+    @ParentCommand
+    private Cli cli;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private KafkaOptions kafka;
+
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The job's Id (24 lower-case hex digits).")
+    private String id;
+
+    @Option(names = "--uid", required = true, paramLabel = "ALIUID", description = "The account making the request.")
+    private String aliUid;
+
+    @Option(names = "--request-id", paramLabel = "ID", description = "The request's ID. Default: a new random UUID.")
+    private String requestId;
+
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the answer (500ms, 30s, 2m...). Default: ${DEFAULT-VALUE}.")
+    private Duration timeout;
+
+    @Override
+    public Integer call() throws IOException {
+        Settings settings = kafka.settings(cli.env);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String request = requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaOptions.consumer(settings);
+             KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+            List<TopicPartition> answers = new ArrayList<>();
+            for (String topic : List.of(settings.topics().snapshots(), settings.topics().errors())) {
+                int partitions = KafkaOptions.partitions(consumer, topic, settings).size();
+                answers.add(new TopicPartition(topic, KafkaOptions.partitionFor(key, partitions)));
+            }
+            consumer.assign(answers);
+            consumer.endOffsets(answers).forEach(consumer::seek);
+
+            byte[] command = Json.write(new ResetCommand(request, id, aliUid));
+            send(producer, new ProducerRecord<>(settings.topics().commands(), key, command));
+
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode answer = Json.MAPPER.readTree(record.value());
+                    if (request.equals(answer.path("RequestId").asText(null))) {
+                        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                        if (record.topic().equals(settings.topics().snapshots())) {
+                            return 0;
+                        }
+                        err.println(answer.path("HttpStatusCode").asInt() + " " + answer.path("Code").asText());
+                        return 1;
+                    }
+                }
+            }
+            err.println("No answer to RequestId " + request + " within " + timeout.toMillis() / 1000.0
+                    + " s. Is the processor running against " + KafkaOptions.bootstrap(settings) + "?");
+            return 2;
+        }
+    }
+
+    static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        try {
+            producer.send(record).get(2L * KafkaOptions.CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaSetupException("Cannot publish to " + record.topic() + ": " + e.getCause().getMessage(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaSetupException("Cannot publish to " + record.topic() + ": no answer from the cluster", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted", e);
+        }
+    }
+}

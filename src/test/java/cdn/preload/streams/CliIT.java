@@ -1,0 +1,242 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_JOB;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.expectedError;
+import static cdn.preload.streams.Examples.expectedSnapshot;
+import static cdn.preload.streams.ProcessorHarness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.app.Cli;
+import cdn.preload.app.LocalKafka;
+import cdn.preload.domain.ErrorCode;
+import cdn.preload.streams.ProcessorHarness.Answer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each command of the jar's command line, against a real broker and a running processor. */
+class CliIT {
+    private BrokerFixture fixture;
+
+    @TempDir
+    Path dir;
+
+    /** What a command printed, and its exit code. */
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run cli(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.execute(args, env, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run cli(String... args) {
+        return cli(fixture.env, args);
+    }
+
+    @BeforeEach
+    void start() {
+        fixture = new BrokerFixture(TestBroker.shared().bootstrapServers());
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    private Path file(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    @Test
+    void resetPrintsTheSnapshotAsTheApiAnswersItAndExits0() throws IOException {
+        Run put = cli("jobs", "put", file("job.json", Json.MAPPER.writeValueAsString(EXAMPLE_JOB)).toString());
+        assertThat(put).isEqualTo(new Run(0, "Published 1 job to " + fixture.topics().jobs() + ".\n", ""));
+
+        Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1");
+
+        assertThat(reset.exitCode()).isZero();
+        assertThat(reset.err()).isEmpty();
+        assertThat(json(reset.out())).isEqualTo(expectedSnapshot("r-1"));
+        assertThat(reset.out()).startsWith("{\n  \"RequestId\" : \"r-1\",\n  \"AliUid\" : \"15685865xxx14622\",\n");
+    }
+
+    @Test
+    void resetOfAnUnknownJobPrintsThe404AndExits1() {
+        Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-404");
+
+        assertThat(reset.exitCode()).isEqualTo(1);
+        assertThat(json(reset.out())).isEqualTo(expectedError("r-404", EXAMPLE_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
+        assertThat(reset.err()).isEqualTo("404 InvalidJob.NotFound\n");
+    }
+
+    @Test
+    void resetWithAMalformedIdGetsTheProcessorsAnswer() {
+        Run reset = cli("reset", "--id", "nope", "--uid", EXAMPLE_UID, "--request-id", "r-400");
+
+        assertThat(reset.exitCode()).isEqualTo(1);
+        assertThat(json(reset.out())).isEqualTo(expectedError("r-400", "nope", ErrorCode.INVALID_PARAMETER_OBJECT_ID));
+        assertThat(reset.err()).isEqualTo("400 InvalidParameter.ObjectId\n");
+    }
+
+    @Test
+    void resetWithoutRequestIdSendsANewUuid() {
+        fixture.putJob(EXAMPLE_JOB);
+
+        Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID);
+
+        assertThat(reset.exitCode()).isZero();
+        String requestId = json(reset.out()).get("RequestId").asText();
+        assertThat(UUID.fromString(requestId).toString().toUpperCase()).isEqualTo(requestId);
+    }
+
+    @Test
+    void resetIgnoresOlderAnswersAndFindsItsOwnAmongOthers() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("earlier", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());
+        fixture.answer();
+
+        // an older answer sits on the same partition of the snapshots topic; the command reads past it
+        Run run = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "mine");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(json(run.out()).get("RequestId").asText()).isEqualTo("mine");
+    }
+
+    @Test
+    void resetWithoutAnAnswerTimesOutWith2() {
+        fixture.stopStreams(false);
+
+        Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1", "--timeout", "2s");
+
+        assertThat(reset.exitCode()).isEqualTo(2);
+        assertThat(reset.out()).isEmpty();
+        assertThat(reset.err()).isEqualTo("No answer to RequestId r-1 within 2.0 s. Is the processor running against "
+                + fixture.env.get("KAFKA_BOOTSTRAP_SERVERS") + "?\n");
+        fixture.startStreams();
+    }
+
+    @Test
+    void jobsPutReportsABadJobWithItsPositionAndSendsNothing() throws IOException {
+        Path jobs = file("jobs.json", """
+                [
+                  {"Id":"665d3af3621bccf3fe29e1a4","AliUid":"u-1"},
+                  {"Id":"665d3af3621bccf3fe29e1a5","AliUid":"u-1","UrlCount":"many"},
+                  {"Id":"NOT-AN-ID","AliUid":"u-1"},
+                  7
+                ]
+                """);
+
+        Run put = cli("jobs", "put", jobs.toString());
+
+        assertThat(put.exitCode()).isEqualTo(1);
+        assertThat(put.out()).isEmpty();
+        assertThat(put.err()).isEqualTo("""
+                Error: job 2 (line 3, column 3): Cannot coerce String value ("many") to `java.lang.Integer` value \
+                (but might if coercion using `CoercionConfig` was enabled)
+                Error: job 3 (line 4, column 3): Id must be 24 lower-case hexadecimal digits, got "NOT-AN-ID"
+                Error: job 4 (line 5, column 3): not a JSON object
+                Nothing was sent.
+                """);
+        assertThat(recordsOn(fixture.topics().jobs())).isZero();
+    }
+
+    @Test
+    void jobsPutPublishesAnArrayAndJobsDeleteTombstonesOne() throws IOException {
+        Run put = cli("jobs", "put", file("jobs.json", "[" + Json.MAPPER.writeValueAsString(EXAMPLE_JOB)
+                + ",{\"Id\":\"665d3af3621bccf3fe29e1a5\",\"AliUid\":\"u-2\"}]").toString());
+        assertThat(put).isEqualTo(new Run(0, "Published 2 jobs to " + fixture.topics().jobs() + ".\n", ""));
+
+        Run delete = cli("jobs", "delete", EXAMPLE_ID);
+        assertThat(delete).isEqualTo(new Run(0,
+                "Deleted job " + EXAMPLE_ID + " (tombstone on " + fixture.topics().jobs() + ").\n", ""));
+
+        assertThat(cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID).err()).isEqualTo("404 InvalidJob.NotFound\n");
+        assertThat(cli("reset", "--id", "665d3af3621bccf3fe29e1a5", "--uid", "u-2").exitCode()).isZero();
+        assertThat(cli("jobs", "delete", "nope")).isEqualTo(new Run(1, "",
+                "Error: 'nope' is not a job Id (24 lower-case hexadecimal digits).\n"));
+    }
+
+    @Test
+    void tailPrintsAnswersAndDeadLettersOneJsonDocumentALine() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());
+        Answer snapshot = fixture.answer();
+        fixture.reset("r-2", EXAMPLE_ID, "intruder", fixture.t0());
+        Answer error = fixture.answer();
+        fixture.send(new byte[] {(byte) 0xFF}, "{oops", fixture.t0());
+        Answer unparseable = fixture.answer();
+        fixture.deadLetters(1);
+
+        Run answers = cli("tail", "--from-beginning", "--snapshots", "--errors", "--limit", "3");
+        Run dead = cli("tail", "--from-beginning", "--dlq", "--limit", "1");
+
+        assertThat(answers.exitCode()).isZero();
+        assertThat(answers.out().lines().toList()).containsExactlyInAnyOrder(snapshot.document(), error.document(),
+                unparseable.document());
+        assertThat(dead.exitCode()).isZero();
+        var line = json(dead.out());
+        assertThat(line.get("Topic").asText()).isEqualTo(fixture.topics().deadLetters());
+        assertThat(line.get("KeyBase64").asText()).isEqualTo("/w==");
+        assertThat(line.get("Value").asText()).isEqualTo("{oops");
+        assertThat(line.get("Headers").get("__streams.errors.exception").asText())
+                .isEqualTo("cdn.preload.domain.UnparseableCommandException");
+        assertThat(line.get("Headers").get("__streams.errors.topic").asText()).isEqualTo(fixture.topics().commands());
+    }
+
+    @Test
+    void topicsCheckFindsMissingTopicsAndCreateCreatesThem() {
+        Map<String, String> env = new HashMap<>(fixture.env);
+        String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+        List.of("JOBS", "COMMANDS", "SNAPSHOTS", "ERRORS", "DLQ").forEach(role -> env.put("TOPIC_" + role, "t-" + role + suffix));
+
+        Run missing = cli(env, "topics", "check");
+        Run create = cli(env, "topics", "create");
+        Run check = cli(env, "topics", "check");
+
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("Error: t-JOBS" + suffix + ": missing (jobs topic)");
+        assertThat(create).isEqualTo(new Run(0, "Created t-JOBS%1$s\nCreated t-COMMANDS%1$s\nCreated t-SNAPSHOTS%1$s\n"
+                .formatted(suffix) + "Created t-ERRORS%1$s\nCreated t-DLQ%1$s\n".formatted(suffix), ""));
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.out()).contains("Exists  t-DLQ" + suffix);
+    }
+
+    @Test
+    void anUnreachableClusterIsOneClearLine() {
+        Map<String, String> env = new HashMap<>(fixture.env);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + LocalKafka.freePort());
+
+        Run reset = cli(env, "reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID);
+
+        assertThat(reset.exitCode()).isEqualTo(1);
+        assertThat(reset.err().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("Error: no answer from the Kafka cluster within 10 s; is it running, and is --bootstrap-servers right?"));
+    }
+
+    private long recordsOn(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                fixture.env.get("KAFKA_BOOTSTRAP_SERVERS")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}
