@@ -176,6 +176,14 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
+    void theReadmesExampleJobIsTheApiPagesJob() throws java.io.IOException {
+        cdn.preload.domain.Job example = Json.read(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("examples", "job.json")),
+                cdn.preload.domain.Job.class);
+
+        assertThat(example).isEqualTo(EXAMPLE_JOB);
+    }
+
+    @Test
     void everyNodeCarriesANameTheTopologyChose() {
         TopologyDescription description = ResetTopology.build(Topics.DEFAULT, RateLimit.DEFAULT, Duration.ofHours(24))
                 .describe();
