@@ -3,7 +3,10 @@ package cdn.preload.app;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.streams.Json;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +39,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Resets a job's progress (ResetScheduledPreloadJob) and prints the answer as the API gives it:",
             "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr)."})
 final class ResetCli implements Callable<Integer> {
+    /** Pretty JSON as the API page prints it: two-space indent, {@code "Key": value}. */
+    private static final ObjectWriter PRETTY = Json.MAPPER.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
     @ParentCommand
     private Cli cli;
 
@@ -83,7 +90,7 @@ final class ResetCli implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode answer = Json.MAPPER.readTree(record.value());
                     if (request.equals(answer.path("RequestId").asText(null))) {
-                        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                        out.println(PRETTY.writeValueAsString(answer));
                         if (record.topic().equals(settings.topics().snapshots())) {
                             return 0;
                         }

@@ -75,7 +75,9 @@ class CliIT {
         assertThat(reset.exitCode()).isZero();
         assertThat(reset.err()).isEmpty();
         assertThat(json(reset.out())).isEqualTo(expectedSnapshot("r-1"));
-        assertThat(reset.out()).startsWith("{\n  \"RequestId\" : \"r-1\",\n  \"AliUid\" : \"15685865xxx14622\",\n");
+        assertThat(reset.out()).startsWith("{\n  \"RequestId\": \"r-1\",\n  \"AliUid\": \"15685865xxx14622\",\n"
+                + "  \"CreatedAt\": \"2024-06-02T02:23:26Z\",\n");
+        assertThat(reset.out()).endsWith("  \"UrlSubmitted\": 0\n}\n");
     }
 
     @Test
