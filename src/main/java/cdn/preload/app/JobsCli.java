@@ -22,11 +22,7 @@ import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Loads jobs into the jobs topic, or deletes one, as the control plane would. */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
@@ -37,9 +33,6 @@ final class JobsCli {
     private static final ObjectReader ELEMENTS =
             Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    @ParentCommand
-    Cli cli;
-
     /** A job as read from the input, with where it started, for messages. */
     private record Read(Job job, JsonNode document, String where) {
     }
@@ -47,23 +40,17 @@ final class JobsCli {
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Publishes one job (a JSON object) or several (a JSON array of objects), keyed by their Id.",
                 "Every job is checked first; if any is invalid, it is reported with its position and nothing is sent."})
-    static final class Put implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        private JobsCli jobs;
+    static final class Put extends KafkaCommand {
 
-        @Spec
-        private CommandSpec spec;
 
-        @Mixin
-        private KafkaOptions kafka;
 
         @Parameters(paramLabel = "FILE", description = "A JSON file, or - for standard input.")
         private String file;
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = out();
+            PrintWriter err = err();
             List<Read> read = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
@@ -77,7 +64,7 @@ final class JobsCli {
                 err.println("Nothing was sent.");
                 return 1;
             }
-            Settings settings = kafka.settings(jobs.cli.env);
+            Settings settings = settings();
             try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
                 for (Read job : read) {
                     ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(),
@@ -91,15 +78,9 @@ final class JobsCli {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes a job: publishes a tombstone (null value) keyed by its Id.")
-    static final class Delete implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        private JobsCli jobs;
+    static final class Delete extends KafkaCommand {
 
-        @Spec
-        private CommandSpec spec;
 
-        @Mixin
-        private KafkaOptions kafka;
 
         @Parameters(paramLabel = "ID", description = "The job's Id (24 lower-case hex digits).")
         private String id;
@@ -107,14 +88,14 @@ final class JobsCli {
         @Override
         public Integer call() {
             if (!JobId.isValid(id)) {
-                spec.commandLine().getErr().println("Error: '" + id + "' is not a job Id (24 lower-case hexadecimal digits).");
+                err().println("Error: '" + id + "' is not a job Id (24 lower-case hexadecimal digits).");
                 return 1;
             }
-            Settings settings = kafka.settings(jobs.cli.env);
+            Settings settings = settings();
             try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
                 ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(), id.getBytes(StandardCharsets.UTF_8), null));
             }
-            spec.commandLine().getOut().println("Deleted job " + id + " (tombstone on " + settings.topics().jobs() + ").");
+            out().println("Deleted job " + id + " (tombstone on " + settings.topics().jobs() + ").");
             return 0;
         }
     }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,11 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Publishes a reset command and waits for its answer. The answer is keyed by the Id, so only the
@@ -38,19 +33,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {"Resets a job's progress (ResetScheduledPreloadJob) and prints the answer as the API gives it:",
             "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr)."})
-final class ResetCli implements Callable<Integer> {
+final class ResetCli extends KafkaCommand {
     /** Pretty JSON as the API page prints it: two-space indent, {@code "Key": value}. */
     private static final ObjectWriter PRETTY = Json.MAPPER.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
-    @ParentCommand
-    private Cli cli;
 
-    @Spec
-    private CommandSpec spec;
 
-    @Mixin
-    private KafkaOptions kafka;
 
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The job's Id (24 lower-case hex digits).")
     private String id;
@@ -67,9 +56,9 @@ final class ResetCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Settings settings = kafka.settings(cli.env);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        Settings settings = settings();
+        PrintWriter out = out();
+        PrintWriter err = err();
         String request = requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaOptions.consumer(settings);

@@ -12,18 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Follows the output topics and prints one JSON document a line. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -31,15 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "snapshots and error events as published; dead letters as {\"Topic\",\"Partition\",\"Offset\",\"Key\",\"Value\",\"Headers\"}",
             "with the failure headers decoded (a key or value that is not UTF-8 text is given in base64, as KeyBase64/ValueBase64).",
             "Without --snapshots, --errors or --dlq, follows all three."})
-final class TailCli implements Callable<Integer> {
-    @ParentCommand
-    private Cli cli;
+final class TailCli extends KafkaCommand {
 
-    @Spec
-    private CommandSpec spec;
 
-    @Mixin
-    private KafkaOptions kafka;
 
     @Option(names = "--snapshots", description = "Follow the snapshots topic.")
     private boolean snapshots;
@@ -58,8 +47,8 @@ final class TailCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = kafka.settings(cli.env);
-        PrintWriter out = spec.commandLine().getOut();
+        Settings settings = settings();
+        PrintWriter out = out();
         List<String> topics = new ArrayList<>();
         boolean all = !snapshots && !errors && !dlq;
         if (all || snapshots) {

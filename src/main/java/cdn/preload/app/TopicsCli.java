@@ -3,56 +3,36 @@ package cdn.preload.app;
 import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinitions;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Creates or checks the topics of topics/ (the jar carries a copy), with the names the environment gives. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Creates (create) or checks (check) the topics defined in topics/, with the names TOPIC_* give.",
         subcommands = {TopicsCli.Create.class, TopicsCli.Check.class})
 final class TopicsCli {
-    @ParentCommand
-    Cli cli;
-
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Creates the missing topics and checks the others; an existing topic is never changed.",
                 "Exit 1 when a topic's partition count or cleanup policy differs from its definition."})
-    static final class Create implements Callable<Integer> {
-        @ParentCommand
-        private TopicsCli topics;
+    static final class Create extends KafkaCommand {
 
-        @Spec
-        private CommandSpec spec;
 
-        @Mixin
-        private KafkaOptions kafka;
 
         @Override
         public Integer call() {
-            return run(kafka.settings(topics.cli.env), true, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return run(settings(), true, out(), err());
         }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Checks that every topic exists with its defined layout; exit 1 when one is missing or differs.")
-    static final class Check implements Callable<Integer> {
-        @ParentCommand
-        private TopicsCli topics;
+    static final class Check extends KafkaCommand {
 
-        @Spec
-        private CommandSpec spec;
 
-        @Mixin
-        private KafkaOptions kafka;
 
         @Override
         public Integer call() {
-            return run(kafka.settings(topics.cli.env), false, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return run(settings(), false, out(), err());
         }
     }
 
