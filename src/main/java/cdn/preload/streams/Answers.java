@@ -46,12 +46,16 @@ final class Answers {
         return CODES[error.ordinal()];
     }
 
-    /** The answer given the first time, document for document. */
-    static Outcome replay(byte[] remembered, ResetCommand command) {
-        if (remembered[0] == '{') {
+    /** The error code of a remembered answer, or null for a snapshot. */
+    static ErrorCode errorOf(byte[] remembered) {
+        return remembered[0] == '{' ? null : ErrorCode.of(new String(remembered, StandardCharsets.US_ASCII));
+    }
+
+    /** The answer given the first time, document for document; {@code error} is {@link #errorOf}. */
+    static Outcome replay(byte[] remembered, ErrorCode error, ResetCommand command) {
+        if (error == null) {
             return Outcome.snapshot(remembered);
         }
-        ErrorCode error = ErrorCode.of(new String(remembered, StandardCharsets.US_ASCII));
         return Outcome.error(Json.write(ErrorEvent.of(error, command.requestId(), command.id())));
     }
 }

@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.ResetCommand;
 
@@ -11,6 +12,6 @@ sealed interface Checked {
     }
 
     /** Refused before any lookup (unparseable, or a malformed Id). */
-    record Rejected(ErrorEvent error) implements Checked {
+    record Rejected(ErrorCode code, ErrorEvent error) implements Checked {
     }
 }

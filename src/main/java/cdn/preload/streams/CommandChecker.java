@@ -19,7 +19,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * RequestId (assigned when absent), and its Id is well formed (step 2).
  */
 final class CommandChecker implements FixedKeyProcessor<byte[], byte[], Checked> {
+    private final ResetObserver observer;
     private FixedKeyProcessorContext<byte[], Checked> context;
+
+    CommandChecker(ResetObserver observer) {
+        this.observer = observer;
+    }
 
     @Override
     public void init(FixedKeyProcessorContext<byte[], Checked> context) {
@@ -32,18 +37,20 @@ final class CommandChecker implements FixedKeyProcessor<byte[], byte[], Checked>
         try {
             command = CommandParser.parse(record.value());
         } catch (UnparseableCommandException e) {
-            context.forward(record.withValue(new Checked.Rejected(
+            context.forward(record.withValue(new Checked.Rejected(ErrorCode.INVALID_PARAMETER,
                     ErrorEvent.unparseable(e.requestId(), e.id(), e.getMessage()))));
             // The error event is on its way; rethrowing hands the raw record to Streams' dead letter
             // queue (processing exception handler), in the same transaction.
+            observer.deadLettered("commands", e.getMessage());
             throw e;
         }
         if (command.requestId() == null) {
             command = command.withRequestId(assignedRequestId());
         }
         if (!JobId.isValid(command.id())) {
-            context.forward(record.withValue(new Checked.Rejected(
-                    ErrorEvent.of(ErrorCode.INVALID_PARAMETER_OBJECT_ID, command.requestId(), command.id()))));
+            ErrorCode error = ErrorCode.INVALID_PARAMETER_OBJECT_ID;
+            context.forward(record.withValue(new Checked.Rejected(error,
+                    ErrorEvent.of(error, command.requestId(), command.id()))));
             return;
         }
         context.forward(record.withValue(new Checked.Valid(command)));

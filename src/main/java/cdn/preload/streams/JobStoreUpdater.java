@@ -15,7 +15,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * out to the dead letter queue (through the processing exception handler, like a bad command).
  */
 final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
+    private final ResetObserver observer;
     private KeyValueStore<String, StoredJob> jobs;
+
+    JobStoreUpdater(ResetObserver observer) {
+        this.observer = observer;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -24,17 +29,25 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     @Override
     public void process(Record<String, byte[]> record) {
-        String key = record.key();
+        try {
+            store(record.key(), record.value());
+        } catch (InvalidJobException e) {
+            observer.deadLettered("jobs", e.getMessage());
+            throw e; // to the dead letter queue, through the processing exception handler
+        }
+    }
+
+    private void store(String key, byte[] value) {
         if (key == null) {
             throw new InvalidJobException("The job record has no key; it must be the job's Id.");
         }
-        if (record.value() == null) {
+        if (value == null) {
             jobs.delete(key);
             return;
         }
         Job job;
         try {
-            job = Json.read(record.value(), Job.class);
+            job = Json.read(value, Job.class);
         } catch (SerializationException e) {
             throw new InvalidJobException(e.getMessage());
         }

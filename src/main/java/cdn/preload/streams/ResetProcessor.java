@@ -25,13 +25,15 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome> {
     private final RateLimit rateLimit;
     private final long replayRetentionMs;
+    private final ResetObserver observer;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, StoredJob> jobs;
     private WindowStore<Bytes, byte[]> answers;
 
-    ResetProcessor(RateLimit rateLimit, long replayRetentionMs) {
+    ResetProcessor(RateLimit rateLimit, long replayRetentionMs, ResetObserver observer) {
         this.rateLimit = rateLimit;
         this.replayRetentionMs = replayRetentionMs;
+        this.observer = observer;
     }
 
     @Override
@@ -43,16 +45,24 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
 
     @Override
     public void process(Record<byte[], Checked> record) {
+        long start = System.nanoTime();
         Outcome outcome;
         if (record.value() instanceof Checked.Valid valid) {
             ResetCommand command = valid.command();
             Bytes answerKey = Answers.key(command);
             byte[] remembered = remembered(answerKey, record.timestamp());
-            outcome = remembered != null
-                    ? Answers.replay(remembered, command)
-                    : answer(command, answerKey, record.timestamp());
+            if (remembered != null) {
+                ErrorCode error = Answers.errorOf(remembered);
+                outcome = Answers.replay(remembered, error, command);
+                observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
+            } else {
+                outcome = answer(command, answerKey, record.timestamp(), start);
+            }
         } else {
-            outcome = Outcome.error(Json.write(((Checked.Rejected) record.value()).error()));
+            Checked.Rejected rejected = (Checked.Rejected) record.value();
+            outcome = Outcome.error(Json.write(rejected.error()));
+            observer.answered(rejected.error().requestId(), rejected.error().id(), rejected.code(), false,
+                    System.nanoTime() - start);
         }
         // Answers are ours: none of the command's headers is carried over.
         context.forward(record.withValue(outcome).withHeaders(new RecordHeaders()));
@@ -65,16 +75,18 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         }
     }
 
-    private Outcome answer(ResetCommand command, Bytes answerKey, long timestamp) {
+    private Outcome answer(ResetCommand command, Bytes answerKey, long timestamp, long start) {
         Decision decision = ResetDecision.decide(jobs.get(command.id()), command, timestamp, rateLimit);
         if (decision instanceof Decision.Accepted accepted) {
             jobs.put(command.id(), accepted.updated());
             byte[] snapshot = Json.write(new Snapshot(command.requestId(), accepted.updated().job()));
             answers.put(answerKey, snapshot, timestamp);
+            observer.answered(command.requestId(), command.id(), null, false, System.nanoTime() - start);
             return Outcome.snapshot(snapshot);
         }
         ErrorCode error = ((Decision.Rejected) decision).error();
         answers.put(answerKey, Answers.rememberError(error), timestamp);
+        observer.answered(command.requestId(), command.id(), error, false, System.nanoTime() - start);
         return Outcome.error(Json.write(ErrorEvent.of(error, command.requestId(), command.id())));
     }
 }

@@ -49,16 +49,21 @@ public final class ResetTopology {
     }
 
     public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention) {
+        return build(topics, rateLimit, replayRetention, ResetObserver.NONE);
+    }
+
+    /** The topology, reporting each answer and dead letter to {@code observer} (metrics, logs). */
+    public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention, ResetObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(jobStore());
         builder.addStateStore(answerStore(replayRetention));
 
         builder.stream(topics.jobs(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("jobs-source"))
-                .process(JobStoreUpdater::new, Named.as("store-job"), JOB_STORE);
+                .process(() -> new JobStoreUpdater(observer), Named.as("store-job"), JOB_STORE);
 
         Map<String, KStream<byte[], Checked>> routes = builder
                 .stream(topics.commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("commands-source"))
-                .processValues(CommandChecker::new, Named.as("check-command"))
+                .processValues(() -> new CommandChecker(observer), Named.as("check-command"))
                 .split(Named.as(ROUTE))
                 .branch(ResetTopology::needsRerouting, Branched.as(BY_JOB_ID))
                 .defaultBranch(Branched.as(DIRECT));
@@ -73,7 +78,7 @@ public final class ResetTopology {
         Serde<Outcome> outcomeSerde = outcomeSerde();
         routes.get(ROUTE + DIRECT)
                 .merge(rerouted, Named.as("merge"))
-                .process(() -> new ResetProcessor(rateLimit, retentionMs), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
+                .process(() -> new ResetProcessor(rateLimit, retentionMs, observer), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots -> snapshots.to(
                         topics.snapshots(), Produced.with(Serdes.ByteArray(), outcomeSerde).withName("snapshots-sink")), "snapshot"))
