@@ -82,9 +82,12 @@ public final class LocalRun {
                 For example, with kcat:
                   kcat -P -b %s -t %s -K'|' <<< '665d3af3621bccf3fe29e1a4|{"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","AliUid":"15685865xxx14622"}'
                   kcat -C -b %s -t %s -X isolation.level=read_committed
+                Health and metrics: %s
                 Ctrl-C stops the processor%s.
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
                 topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
+                settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics, /jobs/{Id}"
+                        : "off (HTTP_ENABLED=false)",
                 where.startsWith("the local") ? " and the broker" : ""));
     }
 

@@ -1,6 +1,7 @@
 package cdn.preload.app;
 
 import cdn.preload.config.Settings;
+import cdn.preload.streams.ResetObserver;
 import cdn.preload.streams.ResetTopology;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -50,7 +51,11 @@ public final class Main {
 
     /** The Streams client exactly as production runs it, with its failure policy installed. */
     public static KafkaStreams createStreams(Settings settings) {
-        Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention());
+        return createStreams(settings, ResetObserver.NONE);
+    }
+
+    static KafkaStreams createStreams(Settings settings, ResetObserver observer) {
+        Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), observer);
         KafkaStreams streams = new KafkaStreams(topology, settings.kafka());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("Unrecoverable error in the processor; shutting down", exception);
@@ -72,7 +77,8 @@ public final class Main {
      * @return the exit code: 0 after a shutdown, 1 after a failure
      */
     static int run(Settings settings, Runnable afterClose) {
-        KafkaStreams streams = createStreams(settings);
+        ProcessorApp app = ProcessorApp.create(settings);
+        KafkaStreams streams = app.streams();
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
         streams.setStateListener((newState, oldState) -> {
@@ -84,7 +90,7 @@ public final class Main {
         });
         Thread shutdown = new Thread(() -> {
             LOG.info("Shutting down (closing within {})", CLOSE_TIMEOUT);
-            close(streams);
+            app.close();
             afterClose.run();
             stopped.countDown();
         }, "shutdown");
@@ -93,14 +99,14 @@ public final class Main {
         LOG.info("Starting {}: commands from {}, snapshots to {}, errors to {}, dead letters to {}",
                 settings.kafka().getProperty("application.id"), settings.topics().commands(),
                 settings.topics().snapshots(), settings.topics().errors(), settings.topics().deadLetters());
-        streams.start();
+        app.start();
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (failed.get()) {
-            close(streams);
+            app.close();
             afterClose.run();
             return 1;
         }

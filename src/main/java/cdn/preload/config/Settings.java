@@ -39,11 +39,18 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *       {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
+ *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
+ *       interface for health, metrics and job queries.</li>
  * </ul>
  *
  * An unknown setting or an invalid value fails with a message that names it.
  */
-public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, Properties kafka) {
+public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, Properties kafka, Http http) {
+    /** The processor's HTTP interface (health, metrics, job queries). */
+    public record Http(boolean enabled, String host, int port) {
+        public static final Http DEFAULT = new Http(true, "0.0.0.0", 8080);
+    }
+
     public static final String CONFIG_FILE = "CONFIG_FILE";
     public static final String TOPIC_JOBS = "TOPIC_JOBS";
     public static final String TOPIC_COMMANDS = "TOPIC_COMMANDS";
@@ -53,6 +60,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String RESET_LIMIT = "RESET_LIMIT";
     public static final String RESET_WINDOW = "RESET_WINDOW";
     public static final String REPLAY_RETENTION = "REPLAY_RETENTION";
+    public static final String HTTP_ENABLED = "HTTP_ENABLED";
+    public static final String HTTP_HOST = "HTTP_HOST";
+    public static final String HTTP_PORT = "HTTP_PORT";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
 
@@ -75,7 +85,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         Properties copy = new Properties();
         copy.putAll(kafka);
         copy.setProperty(name, value);
-        return new Settings(topics, rateLimit, replayRetention, copy);
+        return new Settings(topics, rateLimit, replayRetention, copy, http);
     }
 
     /** The defaults alone, as if the environment were empty. */
@@ -127,13 +137,21 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
                 duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
         Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
+        Http http = new Http(bool(env, HTTP_ENABLED, Http.DEFAULT.enabled()),
+                env.getOrDefault(HTTP_HOST, Http.DEFAULT.host()),
+                wholeNumber(env, HTTP_PORT, Http.DEFAULT.port(), 0, 65535, "a port number (0: any free port)"));
 
         try {
             new StreamsConfig(kafka);
         } catch (ConfigException e) {
             throw new SettingsException("Invalid Kafka setting: " + e.getMessage());
         }
-        return new Settings(topics, rateLimit, replayRetention, kafka);
+        return new Settings(topics, rateLimit, replayRetention, kafka, http);
+    }
+
+    /** These settings with another HTTP interface. */
+    public Settings withHttp(Http newHttp) {
+        return new Settings(topics, rateLimit, replayRetention, kafka, newHttp);
     }
 
     private static Properties defaultKafkaProperties() {
@@ -190,6 +208,18 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                     + value + "'.");
         }
         return value;
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean defaultValue) {
+        String value = env.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new SettingsException(name + " must be true or false, got '" + value + "'.");
+        };
     }
 
     private static int positiveInt(Map<String, String> env, String name, int defaultValue) {

@@ -119,6 +119,17 @@ class SettingsTest {
     }
 
     @Test
+    void theHttpInterfaceListensOnPort8080ByDefaultAndCanBeMovedOrTurnedOff() {
+        assertThat(Settings.defaults().http()).isEqualTo(new Settings.Http(true, "0.0.0.0", 8080));
+        assertThat(Settings.fromEnvironment(Map.of("HTTP_ENABLED", "false", "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "9000"))
+                .http()).isEqualTo(new Settings.Http(false, "127.0.0.1", 9000));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_ENABLED", "maybe")))
+                .hasMessage("HTTP_ENABLED must be true or false, got 'maybe'.");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_PORT", "70000")))
+                .hasMessage("HTTP_PORT must be a port number (0: any free port), got '70000'.");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(Settings.duration(Map.of("D", "500ms"), "D", null)).isEqualTo(Duration.ofMillis(500));
         assertThat(Settings.duration(Map.of("D", "60s"), "D", null)).isEqualTo(Duration.ofSeconds(60));

@@ -1,6 +1,6 @@
 package cdn.preload.streams;
 
-import cdn.preload.app.Main;
+import cdn.preload.app.ProcessorApp;
 import cdn.preload.app.TopicSetup;
 import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinition;
@@ -8,6 +8,7 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The processor as production runs it ({@link Main#createStreams}) against a real broker, on topics
+ * The processor as production runs it ({@link ProcessorApp}, as main does) against a real broker, on topics
  * of its own created from {@code topics/}. Inputs are published synchronously; outputs are read
  * with {@code isolation.level=read_committed}, waiting on each with a deadline.
  */
@@ -60,6 +61,7 @@ final class BrokerFixture implements ProcessorHarness {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Deque<ConsumerRecord<byte[], byte[]>>> received = new HashMap<>();
+    private ProcessorApp app;
     private KafkaStreams streams;
 
     BrokerFixture(String bootstrapServers) {
@@ -73,6 +75,8 @@ final class BrokerFixture implements ProcessorHarness {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", "preload-it-" + suffix);
         env.put("KAFKA_STATE_DIR", stateDir.toString());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", "0");
         for (String role : TopicDefinitions.ROLES) {
             env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
                     TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
@@ -103,16 +107,26 @@ final class BrokerFixture implements ProcessorHarness {
         startStreams();
     }
 
-    /** Starts the processor and waits until it is RUNNING. */
+    /** Starts the processor, as main does, and waits until it is RUNNING. */
     void startStreams() {
-        streams = Main.createStreams(settings);
-        streams.start();
+        app = ProcessorApp.create(settings);
+        streams = app.streams();
+        app.start();
         await(() -> streams.state() == KafkaStreams.State.RUNNING, "the processor to be RUNNING");
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The processor's HTTP interface. */
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + app.httpPort() + path);
     }
 
     /** Closes the processor as SIGTERM would; with {@code wipeState} its local stores are deleted too. */
     void stopStreams(boolean wipeState) {
-        Main.close(streams);
+        app.close();
         if (wipeState) {
             TestBroker.delete(stateDir);
         }
@@ -246,7 +260,7 @@ final class BrokerFixture implements ProcessorHarness {
     @Override
     public void close() {
         try {
-            Main.close(streams);
+            app.close();
         } finally {
             producer.close();
             consumer.close();

@@ -47,7 +47,7 @@ final class TopologyFixture implements ProcessorHarness {
 
     TopologyFixture(RateLimit rateLimit, Duration replayRetention) {
         Settings defaults = Settings.defaults();
-        settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka());
+        settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka(), defaults.http());
         try {
             stateDir = Files.createTempDirectory("preload-ttd");
         } catch (IOException e) {

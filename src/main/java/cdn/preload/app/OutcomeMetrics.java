@@ -1,0 +1,83 @@
+package cdn.preload.app;
+
+import cdn.preload.domain.ErrorCode;
+import cdn.preload.streams.Json;
+import cdn.preload.streams.ResetObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processor's own meters, and one log line per answer. Meters are created once, up front, so
+ * that counting on the stream thread is an increment and nothing more.
+ *
+ * <ul>
+ *   <li>{@code preload_outcomes_total{status,code}}: answers by HTTP status and code ({@code 200 OK}
+ *       for a snapshot);</li>
+ *   <li>{@code preload_replays_total}: answers that were replays;</li>
+ *   <li>{@code preload_dead_letters_total{source}}: records sent to the DLQ, from {@code commands} or
+ *       {@code jobs};</li>
+ *   <li>{@code preload_command_processing_seconds}: time per command in the reset processor.</li>
+ * </ul>
+ *
+ * Each answer is logged at INFO on the logger {@code cdn.preload.outcomes} as one JSON object (the
+ * values are the caller's, so they are escaped, never pasted); turn it down with
+ * {@code -Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=warn}.
+ */
+final class OutcomeMetrics implements ResetObserver {
+    static final String OUTCOMES_LOGGER = "cdn.preload.outcomes";
+    private static final Logger OUTCOMES = LoggerFactory.getLogger(OUTCOMES_LOGGER);
+
+    private final Counter snapshots;
+    private final Counter[] errors = new Counter[ErrorCode.values().length];
+    private final Counter replays;
+    private final Counter deadCommands;
+    private final Counter deadJobs;
+    private final Timer processing;
+
+    OutcomeMetrics(MeterRegistry registry) {
+        snapshots = outcomes(registry, 200, "OK");
+        for (ErrorCode code : ErrorCode.values()) {
+            errors[code.ordinal()] = outcomes(registry, code.httpStatus(), code.code());
+        }
+        replays = Counter.builder("preload.replays").description("Answers that were replays of a remembered answer")
+                .register(registry);
+        deadCommands = deadLetters(registry, "commands");
+        deadJobs = deadLetters(registry, "jobs");
+        processing = Timer.builder("preload.command.processing")
+                .description("Time to answer one command in the reset processor").register(registry);
+    }
+
+    private static Counter outcomes(MeterRegistry registry, int status, String code) {
+        return Counter.builder("preload.outcomes").description("Commands answered, by HTTP status and code")
+                .tag("status", Integer.toString(status)).tag("code", code).register(registry);
+    }
+
+    private static Counter deadLetters(MeterRegistry registry, String source) {
+        return Counter.builder("preload.dead.letters").description("Records sent to the dead letter queue")
+                .tag("source", source).register(registry);
+    }
+
+    @Override
+    public void answered(String requestId, String id, ErrorCode error, boolean replay, long nanos) {
+        (error == null ? snapshots : errors[error.ordinal()]).increment();
+        if (replay) {
+            replays.increment();
+        }
+        processing.record(nanos, TimeUnit.NANOSECONDS);
+        if (OUTCOMES.isInfoEnabled()) {
+            OUTCOMES.info(Json.MAPPER.createObjectNode()
+                    .put("event", "answered").put("RequestId", requestId).put("Id", id)
+                    .put("HttpStatusCode", error == null ? 200 : error.httpStatus())
+                    .put("Code", error == null ? "OK" : error.code()).put("Replay", replay).toString());
+        }
+    }
+
+    @Override
+    public void deadLettered(String source, String problem) {
+        ("jobs".equals(source) ? deadJobs : deadCommands).increment();
+    }
+}

@@ -1,0 +1,213 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_JOB;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.OTHER_ID;
+import static cdn.preload.streams.Examples.expectedError;
+import static cdn.preload.streams.ProcessorHarness.bytes;
+import static cdn.preload.streams.ProcessorHarness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.app.ProcessorApp;
+import cdn.preload.config.Settings;
+import cdn.preload.domain.ErrorCode;
+import cdn.preload.domain.Job;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP interface of running processors, against a real broker. */
+class HttpApiIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private BrokerFixture fixture;
+
+    record Reply(int status, String body, HttpResponse<String> response) {
+        JsonNode json() {
+            return ProcessorHarness.json(body);
+        }
+    }
+
+    static Reply request(URI uri, String method) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri)
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Reply get(URI uri) {
+        return request(uri, "GET");
+    }
+
+    @BeforeEach
+    void start() {
+        fixture = new BrokerFixture(TestBroker.shared().bootstrapServers());
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void aRunningProcessorIsLiveAndReadyAndReadinessFallsWhenATopicDisappears() throws Exception {
+        assertThat(get(fixture.http("/health/live"))).satisfies(reply -> {
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.json()).isEqualTo(json("{\"status\":\"UP\",\"state\":\"RUNNING\"}"));
+        });
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.env.get("KAFKA_BOOTSTRAP_SERVERS")))) {
+            admin.deleteTopics(List.of(fixture.topics().deadLetters())).all().get();
+        }
+
+        Reply ready = get(fixture.http("/health/ready"));
+
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json()).isEqualTo(json("{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"topics\":[\""
+                + fixture.topics().deadLetters() + ": missing (dlq topic)\"]}"));
+        assertThat(get(fixture.http("/health/live")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void readinessIs200OnlyOnceTheProcessorIsRunning() throws IOException {
+        fixture.stopStreams(false);
+        Settings settings = fixture.settings.withKafkaProperty("state.dir", Files.createTempDirectory("preload-ready").toString());
+        try (ProcessorApp app = ProcessorApp.create(settings)) {
+            app.start();
+            URI ready = URI.create("http://127.0.0.1:" + app.httpPort() + "/health/ready");
+            List<Reply> replies = new ArrayList<>();
+            long deadline = System.nanoTime() + BrokerFixture.WAIT.toNanos();
+            while (replies.isEmpty() || replies.get(replies.size() - 1).status() != 200) {
+                assertThat(System.nanoTime()).as("ready within %s", BrokerFixture.WAIT).isLessThan(deadline);
+                replies.add(get(ready));
+            }
+
+            assertThat(replies.get(0).status()).as("the first answer, right after start").isEqualTo(503);
+            for (Reply reply : replies) {
+                boolean running = reply.json().get("state").asText().equals("RUNNING");
+                assertThat(reply.status()).as(reply.body()).isEqualTo(running ? 200 : 503);
+            }
+            assertThat(replies.get(replies.size() - 1).json())
+                    .isEqualTo(json("{\"status\":\"UP\",\"state\":\"RUNNING\",\"topics\":\"as defined\"}"));
+        }
+        fixture.startStreams();
+    }
+
+    @Test
+    void metricsCountTheOutcomesOfAKnownMixOfCommands() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());
+        fixture.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, fixture.t0().plusSeconds(1));
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0().plusSeconds(2)); // a replay
+        fixture.reset("r-3", OTHER_ID, EXAMPLE_UID, fixture.t0().plusSeconds(3));   // 404
+        fixture.reset("r-4", EXAMPLE_ID, "intruder", fixture.t0().plusSeconds(4));  // 403
+        fixture.reset("r-5", "nope", EXAMPLE_UID, fixture.t0().plusSeconds(5));     // 400 ObjectId
+        fixture.send(bytes("k"), "{broken", fixture.t0().plusSeconds(6));           // 400 InvalidParameter + DLQ
+        fixture.putRawJob(bytes(OTHER_ID), bytes("[]"), fixture.t0());             // DLQ
+        fixture.snapshots(3);
+        fixture.errors(4);
+        fixture.deadLetters(2);
+
+        Map<String, Double> metrics = scrape(get(fixture.http("/metrics")).body());
+
+        assertThat(metrics).containsEntry("preload_outcomes_total{code=\"OK\",status=\"200\"}", 3.0)
+                .containsEntry("preload_outcomes_total{code=\"InvalidJob.NotFound\",status=\"404\"}", 1.0)
+                .containsEntry("preload_outcomes_total{code=\"InvalidUid.PermissionDenied\",status=\"403\"}", 1.0)
+                .containsEntry("preload_outcomes_total{code=\"InvalidParameter.ObjectId\",status=\"400\"}", 1.0)
+                .containsEntry("preload_outcomes_total{code=\"InvalidParameter\",status=\"400\"}", 1.0)
+                .containsEntry("preload_outcomes_total{code=\"TooManyRequests\",status=\"400\"}", 0.0)
+                .containsEntry("preload_replays_total", 1.0)
+                .containsEntry("preload_dead_letters_total{source=\"commands\"}", 1.0)
+                .containsEntry("preload_dead_letters_total{source=\"jobs\"}", 1.0)
+                .containsEntry("preload_command_processing_seconds_count", 7.0);
+        assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_thread_"))
+                .anyMatch(name -> name.startsWith("jvm_memory_used_bytes"));
+    }
+
+    private static Map<String, Double> scrape(String text) {
+        Map<String, Double> values = new HashMap<>();
+        Pattern sample = Pattern.compile("^(\\S+?(?:\\{.*})?) (\\S+)$");
+        for (String line : text.split("\n")) {
+            Matcher matcher = sample.matcher(line);
+            if (!line.startsWith("#") && matcher.matches()) {
+                values.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void everyJobIsAnsweredByEitherOfTwoInstances() throws IOException {
+        Settings second = fixture.settings.withKafkaProperty("state.dir",
+                Files.createTempDirectory("preload-second").toString());
+        try (ProcessorApp other = ProcessorApp.create(second)) {
+            other.start();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String id = String.format("665d3af3621bccf3fe29e%03x", i);
+                ids.add(id);
+                fixture.putJob(id, new Job(id, "job-" + i, null, "u-" + i, null, null, null, null, 3, 2, 1, null, null, null),
+                        fixture.t0());
+            }
+            URI one = fixture.http("");
+            URI two = URI.create("http://127.0.0.1:" + other.httpPort());
+            fixture.await(() -> fixture.streams().state() == KafkaStreams.State.RUNNING
+                    && other.streams().state() == KafkaStreams.State.RUNNING
+                    && ids.stream().allMatch(id -> get(one.resolve("/jobs/" + id)).status() == 200
+                    && get(two.resolve("/jobs/" + id)).status() == 200), "every job answered by both instances");
+            assertThat(fixture.streams().metadataForLocalThreads().iterator().next().activeTasks()).isNotEmpty();
+            assertThat(other.streams().metadataForLocalThreads().iterator().next().activeTasks()).isNotEmpty();
+
+            for (int i = 0; i < ids.size(); i++) {
+                for (URI instance : List.of(one, two)) {
+                    ObjectNode job = (ObjectNode) get(instance.resolve("/jobs/" + ids.get(i))).json();
+                    assertThat(job.remove("RequestId").asText()).hasSize(36);
+                    assertThat(job).isEqualTo(json(Json.MAPPER.writeValueAsString(
+                            new Job(ids.get(i), "job-" + i, null, "u-" + i, null, null, null, null, 3, 2, 1, null, null, null))));
+                }
+            }
+            for (URI instance : List.of(one, two)) {
+                Reply unknown = get(instance.resolve("/jobs/" + OTHER_ID));
+                assertThat(unknown.status()).isEqualTo(404);
+                ObjectNode body = (ObjectNode) unknown.json();
+                body.put("RequestId", "x");
+                assertThat(body).isEqualTo(expectedError("x", OTHER_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
+            }
+        }
+    }
+
+    @Test
+    void badPathsAndMethodsGetCleanAnswers() {
+        Reply nowhere = get(fixture.http("/nowhere"));
+        assertThat(nowhere.status()).isEqualTo(404);
+        assertThat(nowhere.json().get("error").asText()).startsWith("No such path: /nowhere.");
+
+        Reply post = request(fixture.http("/jobs/" + EXAMPLE_ID), "POST");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.response().headers().firstValue("Allow")).hasValue("GET");
+
+        Reply malformed = get(fixture.http("/jobs/NOT-AN-ID"));
+        assertThat(malformed.status()).isEqualTo(400);
+        ObjectNode body = (ObjectNode) malformed.json();
+        body.put("RequestId", "x");
+        assertThat(body).isEqualTo(expectedError("x", "NOT-AN-ID", ErrorCode.INVALID_PARAMETER_OBJECT_ID));
+    }
+}
