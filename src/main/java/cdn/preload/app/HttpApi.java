@@ -83,7 +83,7 @@ final class HttpApi implements AutoCloseable {
 
     void start() {
         server.start();
-        LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{{Id}})",
+        LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{Id})",
                 settings.http().host(), port());
     }
 

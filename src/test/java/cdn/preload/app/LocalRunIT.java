@@ -67,7 +67,7 @@ class LocalRunIT {
         long started = System.nanoTime();
         Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
                 "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
-                "LOCAL_KAFKA_DIR", dir.toString()));
+                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"));
         List<ProcessHandle> family;
         try {
             await(run, "REBALANCING -> RUNNING");
