@@ -24,14 +24,11 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each command of the jar's command line, against a real broker and a running processor. */
-class CliIT {
-    private BrokerFixture fixture;
+class CliIT extends RealProcessorTest {
 
     @TempDir
     Path dir;
@@ -49,16 +46,6 @@ class CliIT {
 
     private Run cli(String... args) {
         return cli(fixture.env, args);
-    }
-
-    @BeforeEach
-    void start() {
-        fixture = new BrokerFixture(TestBroker.shared().bootstrapServers());
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     private Path file(String name, String content) throws IOException {

@@ -29,14 +29,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP interface of running processors, against a real broker. */
-class HttpApiIT {
+class HttpApiIT extends RealProcessorTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private BrokerFixture fixture;
 
     record Reply(int status, String body, HttpResponse<String> response) {
         JsonNode json() {
@@ -56,16 +53,6 @@ class HttpApiIT {
 
     static Reply get(URI uri) {
         return request(uri, "GET");
-    }
-
-    @BeforeEach
-    void start() {
-        fixture = new BrokerFixture(TestBroker.shared().bootstrapServers());
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     @Test

@@ -12,24 +12,11 @@ import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A processor that is restarted, with its local state or without it, carries on as if it never stopped. */
-class RestartIT {
-    private BrokerFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = new BrokerFixture(TestBroker.shared().bootstrapServers());
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class RestartIT extends RealProcessorTest {
 
     @ParameterizedTest(name = "local state wiped: {0}")
     @ValueSource(booleans = {false, true})
