@@ -50,10 +50,6 @@ public final class Main {
     }
 
     /** The Streams client exactly as production runs it, with its failure policy installed. */
-    public static KafkaStreams createStreams(Settings settings) {
-        return createStreams(settings, ResetObserver.NONE);
-    }
-
     static KafkaStreams createStreams(Settings settings, ResetObserver observer) {
         Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), observer);
         KafkaStreams streams = new KafkaStreams(topology, settings.kafka());

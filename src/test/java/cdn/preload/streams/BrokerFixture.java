@@ -96,7 +96,9 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> outputs = new ArrayList<>();
-        for (TopicDefinition output : TopicDefinitions.forTopics(topics()).subList(2, 5)) {
+        List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.ERRORS, TopicDefinitions.DLQ);
+        for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
+                .filter(definition -> outputRoles.contains(definition.role())).toList()) {
             received.put(output.name(), new ArrayDeque<>());
             for (PartitionInfo partition : awaitPartitions(output)) {
                 outputs.add(new TopicPartition(output.name(), partition.partition()));
