@@ -65,6 +65,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String HTTP_PORT = "HTTP_PORT";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
+    /** The processor's producer request limit (2 MiB), so that the largest input fits in a dead letter. */
+    public static final int MAX_REQUEST_SIZE = 2 * 1024 * 1024;
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final List<String> TOPIC_SETTINGS =
@@ -166,6 +168,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 LogAndContinueProcessingExceptionHandler.class.getName());
         // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
         kafka.setProperty("processing.exception.handler.global.enabled", "true");
+        // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
+        // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
+        kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
         // Stores and internal topics keep the names the topology gives them, across versions.
         kafka.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         return kafka;

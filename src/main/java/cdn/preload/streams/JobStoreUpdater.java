@@ -15,6 +15,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * out to the dead letter queue (through the processing exception handler, like a bad command).
  */
 final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
+    /**
+     * The largest job stored (256 KiB). A job travels whole in every snapshot and in the answers
+     * remembered for replays; a larger one would make those records too large for their topics.
+     */
+    static final int MAX_JOB_BYTES = 256 * 1024;
+
     private final ResetObserver observer;
     private KeyValueStore<String, StoredJob> jobs;
 
@@ -44,6 +50,10 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
         if (value == null) {
             jobs.delete(key);
             return;
+        }
+        if (value.length > MAX_JOB_BYTES) {
+            throw new InvalidJobException("The job is " + value.length + " bytes long; at most " + MAX_JOB_BYTES
+                    + " are accepted.");
         }
         Job job;
         try {

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,36 @@ class SettingsTest {
                 .containsEntry("errors.dead.letter.queue.topic.name", "preload-job-dlq")
                 .containsEntry("processing.exception.handler",
                         "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
-                .containsEntry("ensure.explicit.internal.resource.naming", "true");
+                .containsEntry("ensure.explicit.internal.resource.naming", "true")
+                .containsEntry("max.request.size", "2097152");
+    }
+
+    @Test
+    void saslAndTlsSettingsReachEveryClientOfTheProcessor() {
+        Map<String, String> env = Map.of(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"resets\" password=\"secret\";",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.p12",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "changeit",
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
+        StreamsConfig config = new StreamsConfig(Settings.fromEnvironment(env).kafka());
+
+        List<Map<String, Object>> clients = List.of(
+                config.getMainConsumerConfigs("g", "c", 0),
+                config.getRestoreConsumerConfigs("c"),
+                config.getProducerConfigs("c"),
+                config.getAdminConfigs("c"));
+        for (Map<String, Object> client : clients) {
+            assertThat(client)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry("sasl.jaas.config", env.get("KAFKA_SASL_JAAS_CONFIG"))
+                    .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
+                    .containsEntry("ssl.truststore.password", "changeit")
+                    .containsEntry("ssl.truststore.type", "PKCS12");
+        }
     }
 
     @Test

@@ -416,6 +416,19 @@ abstract class ResetScenarios {
     }
 
     @Test
+    void jobLargerThan256KiBGoesToTheDeadLetterQueueAndIsNotStored() {
+        Job huge = new Job(EXAMPLE_ID, null, null, EXAMPLE_UID, "d".repeat(JobStoreUpdater.MAX_JOB_BYTES), null, null,
+                null, null, null, null, null, null, null);
+        byte[] value = Json.write(huge);
+
+        Position position = h.putRawJob(bytes(EXAMPLE_ID), value, t0.minusSeconds(1));
+
+        assertDeadLetter(h.deadLetters(1).get(0), bytes(EXAMPLE_ID), value, InvalidJobException.class.getName(),
+                "The job is " + value.length + " bytes long; at most 262144 are accepted.", position);
+        assertThat(h.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
     void jobWithUnknownFieldsIsStoredWithoutThem() {
         h.putRawJob(bytes(EXAMPLE_ID), bytes("{\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\",\"Future\":{\"x\":1}}"),
                 t0.minusSeconds(1));

@@ -12,13 +12,13 @@ import java.util.stream.Stream;
  * One real Kafka broker for all the integration tests of a run: started on first use, on free
  * ports, in a fresh directory, and stopped when the test JVM exits, whether the tests pass or fail.
  */
-final class TestBroker {
+public final class TestBroker {
     private static LocalKafka broker;
 
     private TestBroker() {
     }
 
-    static synchronized LocalKafka shared() {
+    public static synchronized LocalKafka shared() {
         if (broker == null) {
             try {
                 Path dir = Files.createTempDirectory("preload-it-broker");
@@ -35,7 +35,7 @@ final class TestBroker {
     }
 
     /** The broker's classpath, as the build wrote it for the local run. */
-    static String classpath() {
+    public static String classpath() {
         try {
             return Files.readString(Path.of("target", "broker.classpath")).trim();
         } catch (IOException e) {
@@ -43,7 +43,7 @@ final class TestBroker {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

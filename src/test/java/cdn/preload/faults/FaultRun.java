@@ -1,0 +1,355 @@
+package cdn.preload.faults;
+
+import cdn.preload.app.LocalKafka;
+import cdn.preload.app.TopicSetup;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.faults.OutcomeLog.Received;
+import cdn.preload.faults.Workload.Command;
+import cdn.preload.faults.Workload.Expected;
+import cdn.preload.streams.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * One fault scenario's world: topics of its own (created from {@code topics/}), a publisher, the
+ * outcome log, the processors it runs, and the checks against the workload's model.
+ */
+final class FaultRun implements AutoCloseable {
+    static final Duration WAIT = Duration.ofMinutes(3);
+    static final int PARTITIONS = 6;
+    /** The processors' logs are kept for after the run. */
+    static final Path LOGS = Path.of("target", "reliability", "logs");
+
+    /** The comparison of what the processor answered with what the model prescribes. */
+    record Verdict(int commands, int checked, int missing, int duplicated, int wrong, List<String> examples) {
+        boolean clean() {
+            return missing == 0 && duplicated == 0 && wrong == 0;
+        }
+    }
+
+    final String name;
+    final Topics topics;
+    final String applicationId;
+    private final String bootstrapServers;
+    private final Path dir;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    final OutcomeLog outcomes;
+    private final List<JarProcess> processes = new ArrayList<>();
+
+    FaultRun(LocalKafka broker, String name, Path dir) {
+        this.name = name;
+        this.dir = dir.resolve(name);
+        this.bootstrapServers = broker.bootstrapServers();
+        this.applicationId = "faults-" + name;
+        this.topics = new Topics(Topics.JOBS + "-" + name, Topics.COMMANDS + "-" + name, Topics.SNAPSHOTS + "-" + name,
+                Topics.ERRORS + "-" + name, Topics.DEAD_LETTERS + "-" + name);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(topics));
+        if (!report.ok()) {
+            throw new IllegalStateException(report.errors().toString());
+        }
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        List<TopicPartition> outputs = new ArrayList<>();
+        for (String topic : List.of(topics.snapshots(), topics.errors())) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                outputs.add(new TopicPartition(topic, p));
+            }
+        }
+        outputs.add(new TopicPartition(topics.deadLetters(), 0));
+        awaitMetadata(outputs);
+        outcomes = new OutcomeLog(bootstrapServers, outputs);
+    }
+
+    /** A processor of this run: its own state directory and log, everything else shared. */
+    JarProcess processor(String instance, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("KAFKA_APPLICATION_ID", applicationId);
+        env.put("KAFKA_STATE_DIR", stateDir(instance).toString());
+        env.put("TOPIC_JOBS", topics.jobs());
+        env.put("TOPIC_COMMANDS", topics.commands());
+        env.put("TOPIC_SNAPSHOTS", topics.snapshots());
+        env.put("TOPIC_ERRORS", topics.errors());
+        env.put("TOPIC_DLQ", topics.deadLetters());
+        JarProcess process = new JarProcess(name + "-" + instance, env, LOGS);
+        processes.add(process);
+        return process;
+    }
+
+    Path stateDir(String instance) {
+        return dir.resolve("state-" + instance);
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    void publishJobs(List<ObjectNode> jobs) {
+        for (ObjectNode job : jobs) {
+            send(topics.jobs(), job.get("Id").asText().getBytes(StandardCharsets.UTF_8), Workload.bytes(job), null);
+        }
+        producer.flush();
+    }
+
+    void publishCommands(List<Command> commands) {
+        for (Command command : commands) {
+            send(topics.commands(), command.key().getBytes(StandardCharsets.UTF_8), command.value(), command.timestamp());
+        }
+        producer.flush();
+    }
+
+    void send(String topic, byte[] key, byte[] value, Long timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (metadata, e) -> {
+            if (e != null) {
+                throw new IllegalStateException("Cannot publish to " + topic, e);
+            }
+        });
+    }
+
+    /** Publishes each record as it is and returns where each one landed, in order. */
+    List<String> publishRaw(String topic, List<byte[]> keys, List<byte[]> values) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            sent.add(producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i))));
+        }
+        List<String> positions = new ArrayList<>();
+        for (Future<RecordMetadata> future : sent) {
+            try {
+                RecordMetadata written = future.get();
+                positions.add(position(written.topic(), written.partition(), written.offset()));
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("Cannot publish to " + topic, e);
+            }
+        }
+        return positions;
+    }
+
+    static String position(String topic, Object partition, Object offset) {
+        return topic + "/" + partition + "/" + offset;
+    }
+
+    /** Waits until every job answers on {@code /jobs/{Id}}: commands must not overtake their jobs. */
+    void awaitJobsLoaded(JarProcess processor, List<ObjectNode> jobs) {
+        for (ObjectNode job : jobs) {
+            String path = "/jobs/" + job.get("Id").asText();
+            outcomes.await(() -> processor.get(path).statusCode() == 200, WAIT, path + " to answer 200");
+        }
+    }
+
+    int outcomeCount() {
+        return outcomes.count(topics.snapshots(), topics.errors());
+    }
+
+    /**
+     * Waits until no more outcomes can come: {@code expected} have arrived, the processor has
+     * committed its position at the end of the commands topic (its outputs commit in the same
+     * transaction), and the outcome log has read the outputs up to their last committed offset.
+     */
+    void awaitSettled(int expected) {
+        outcomes.await(() -> outcomeCount() >= expected, WAIT, expected + " outcomes (have " + outcomeCount() + ")");
+        outcomes.await(this::commandsCommitted, WAIT, "the processor to commit the end of " + topics.commands());
+        outcomes.awaitPositions(endOffsets(List.of(topics.snapshots(), topics.errors(), topics.deadLetters())), WAIT);
+    }
+
+    private boolean commandsCommitted() {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> ends = endOffsets(List.of(topics.commands()));
+            return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
+                    || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue()));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    Map<TopicPartition, Long> endOffsets(List<String> names) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (String topic : names) {
+            int partitions = topic.equals(topics.deadLetters()) ? 1 : PARTITIONS;
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        try {
+            return admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot list the end offsets of " + names, e);
+        }
+    }
+
+    /** Compares the outcomes that arrived with the model's, RequestId by RequestId. */
+    Verdict verify(List<Command> commands) {
+        Map<String, List<Expected>> expected = new HashMap<>();
+        for (Command command : commands) {
+            expected.computeIfAbsent(command.requestId(), k -> new ArrayList<>()).add(command.expected());
+        }
+        List<Received> actual = new ArrayList<>(outcomes.on(topics.snapshots()));
+        actual.addAll(outcomes.on(topics.errors()));
+        Map<String, List<Received>> byRequest = actual.stream().collect(Collectors.groupingBy(
+                r -> r.document() == null ? "(not JSON)" : r.document().path("RequestId").asText("(none)")));
+        int missing = 0;
+        int duplicated = 0;
+        int wrong = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, List<Expected>> entry : expected.entrySet()) {
+            List<Received> got = byRequest.getOrDefault(entry.getKey(), List.of());
+            int want = entry.getValue().size();
+            if (got.size() < want) {
+                missing += want - got.size();
+                example(examples, "missing " + entry.getKey());
+            } else if (got.size() > want) {
+                duplicated += got.size() - want;
+                example(examples, "duplicated " + entry.getKey());
+            }
+            Expected model = entry.getValue().get(0);
+            for (Received record : got) {
+                boolean right = record.topic().equals(model.snapshot() ? topics.snapshots() : topics.errors())
+                        && model.key().equals(record.key()) && model.document().equals(record.document());
+                if (!right) {
+                    wrong++;
+                    example(examples, "wrong " + record.document() + " on " + record.topic() + ", expected " + model.document());
+                }
+            }
+        }
+        for (Map.Entry<String, List<Received>> entry : byRequest.entrySet()) {
+            if (!expected.containsKey(entry.getKey())) {
+                wrong += entry.getValue().size();
+                example(examples, "unexpected " + entry.getValue().get(0).document());
+            }
+        }
+        return new Verdict(commands.size(), actual.size(), missing, duplicated, wrong, examples);
+    }
+
+    /** Compares every job that {@code /jobs/{Id}} returns with the model's store. */
+    Verdict verifyStore(JarProcess processor, Map<String, ObjectNode> store) {
+        int wrong = 0;
+        int missing = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, ObjectNode> job : store.entrySet()) {
+            HttpResponse<String> response = processor.get("/jobs/" + job.getKey());
+            if (response.statusCode() != 200) {
+                missing++;
+                example(examples, "job " + job.getKey() + " answered " + response.statusCode());
+                continue;
+            }
+            ObjectNode stored = (ObjectNode) parse(response.body());
+            stored.remove("RequestId"); // the query's own, as the API's GetScheduledPreloadJob answers
+            if (!job.getValue().equals(stored)) {
+                wrong++;
+                example(examples, "job " + stored + ", expected " + job.getValue());
+            }
+        }
+        return new Verdict(store.size(), store.size(), missing, 0, wrong, examples);
+    }
+
+    /**
+     * How long after {@code faultNanos} every partition that still owed outcomes answered again:
+     * the largest gap between the fault and a partition's first later outcome.
+     */
+    double recoverySeconds(long faultNanos, List<Command> commands) {
+        Map<Integer, Long> owed = commands.stream().collect(Collectors.groupingBy(
+                c -> partition(c.key()), Collectors.counting()));
+        List<Received> actual = new ArrayList<>(outcomes.on(topics.snapshots()));
+        actual.addAll(outcomes.on(topics.errors()));
+        Map<Integer, List<Received>> byPartition = actual.stream().collect(Collectors.groupingBy(Received::partition));
+        long worst = 0;
+        for (Map.Entry<Integer, Long> partition : owed.entrySet()) {
+            List<Received> got = byPartition.getOrDefault(partition.getKey(), List.of());
+            long before = got.stream().filter(r -> r.arrivedNanos() < faultNanos).count();
+            if (before < partition.getValue()) {
+                long firstAfter = got.stream().mapToLong(Received::arrivedNanos).filter(t -> t >= faultNanos).min()
+                        .orElse(faultNanos);
+                worst = Math.max(worst, firstAfter - faultNanos);
+            }
+        }
+        return worst / 1e9;
+    }
+
+    /** Seconds from {@code sinceNanos} to the first outcome after it. */
+    double firstOutcomeAfter(long sinceNanos) {
+        outcomes.await(() -> lastArrival() >= sinceNanos, WAIT, "an outcome");
+        List<Received> actual = new ArrayList<>(outcomes.on(topics.snapshots()));
+        actual.addAll(outcomes.on(topics.errors()));
+        return (actual.stream().mapToLong(Received::arrivedNanos).filter(t -> t >= sinceNanos).min().orElseThrow()
+                - sinceNanos) / 1e9;
+    }
+
+    private long lastArrival() {
+        List<Received> actual = new ArrayList<>(outcomes.on(topics.snapshots()));
+        actual.addAll(outcomes.on(topics.errors()));
+        return actual.stream().mapToLong(Received::arrivedNanos).max().orElse(Long.MIN_VALUE);
+    }
+
+    static int partition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Workload.JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + json, e);
+        }
+    }
+
+    private static void example(List<String> examples, String example) {
+        if (examples.size() < 5) {
+            examples.add(example);
+        }
+    }
+
+    private void awaitMetadata(List<TopicPartition> partitions) {
+        Map<String, Long> wanted = partitions.stream().collect(Collectors.groupingBy(TopicPartition::topic, Collectors.counting()));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (Map.Entry<String, Long> topic : wanted.entrySet()) {
+            while (producer.partitionsFor(topic.getKey()).size() != topic.getValue()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("No metadata for " + topic.getKey());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(JarProcess::close);
+        outcomes.close();
+        producer.close(Duration.ofSeconds(10));
+        admin.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,434 @@
+package cdn.preload.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.app.LocalKafka;
+import cdn.preload.domain.ErrorCode;
+import cdn.preload.faults.HostileInput.BadCommand;
+import cdn.preload.faults.HostileInput.BadJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import cdn.preload.faults.FaultRun.Verdict;
+import cdn.preload.faults.Workload.Command;
+import cdn.preload.streams.TestBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Nothing lost, nothing answered twice, whatever fails: the real jar against a real broker of the
+ * suite's own, checked with {@code read_committed} consumers against {@link Workload}'s model.
+ *
+ * <p>Sizes come from system properties, so that a longer soak is the same suite:
+ * {@code faults.commands} (crash scenario, 50000), {@code faults.kills} (5), {@code faults.seed}.
+ * The table of results goes to {@code target/reliability/}, and into {@code docs/RELIABILITY.md} with
+ * {@code -Dfaults.report=docs/RELIABILITY.md}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+    private static final Duration WAIT = FaultRun.WAIT;
+    private static final long SEED = Long.getLong("faults.seed", 20261129L);
+    private static final int COMMANDS = Integer.getInteger("faults.commands", 50_000);
+    private static final int KILLS = Integer.getInteger("faults.kills", 5);
+    /** Bad records of each kind: about 14 kinds of bad job and 9 kinds of bad command, 400 → 11,000 records. */
+    private static final int HOSTILE = Integer.getInteger("faults.hostile", 400);
+    /** Commands start an hour back, 10 ms apart: the rate limit bites on hot jobs, predictably. */
+    private static final long T0 = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
+
+    private static Path dir;
+    private static LocalKafka broker;
+    private static ReliabilityReport report;
+
+    @BeforeAll
+    static void startBroker() throws IOException {
+        dir = Files.createTempDirectory("preload-faults");
+        broker = LocalKafka.start(TestBroker.classpath(), dir.resolve("broker"), LocalKafka.freePort(), LocalKafka.freePort());
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("seed", Long.toString(SEED));
+        facts.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", one local KRaft broker (Kafka 4.4.0)");
+        facts.put("processor", "java -Xmx512m -jar target/preload-job-processor.jar, default settings"
+                + " (exactly_once_v2) unless the row says otherwise");
+        report = new ReliabilityReport(facts);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        report.write();
+        broker.stop();
+        try {
+            Files.copy(broker.log(), FaultRun.LOGS.resolve("broker.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // the broker's log is a help, not a result
+        }
+        TestBroker.delete(dir);
+    }
+
+    @Test
+    @Order(1)
+    void sigkillAtRandomMomentsLosesAndDuplicatesNothing() {
+        Workload workload = new Workload(SEED, 2_000, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "crash", dir)) {
+            // Static membership: a restarted instance takes its partitions back without waiting for
+            // the session timeout of the one that died.
+            JarProcess processor = run.processor("a", Map.of("KAFKA_GROUP_INSTANCE_ID", "crash-a"));
+            processor.start().awaitRunning(WAIT);
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(processor, workload.jobs());
+            List<Command> commands = workload.next(COMMANDS);
+            run.publishCommands(commands);
+
+            Random random = new Random(SEED);
+            List<Long> faults = new ArrayList<>();
+            for (int threshold : thresholds(random, commands.size(), KILLS)) {
+                run.outcomes.await(() -> run.outcomeCount() >= threshold, WAIT, threshold + " outcomes");
+                faults.add(System.nanoTime());
+                processor.kill();
+                processor.start();
+            }
+            run.awaitSettled(commands.size());
+            Verdict outcomes = run.verify(commands);
+            Verdict store = run.verifyStore(processor.awaitRunning(WAIT), workload.expectedStore());
+            record("crash", KILLS + " × SIGKILL of the processor, restarted at once", outcomes, store,
+                    recovery(run, faults, commands) + " from kill to every partition answering again");
+            assertClean(outcomes, store);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void brokerRestartsAreSurvivedWithoutRestartingTheProcessor() {
+        Workload workload = new Workload(SEED + 1, 1_000, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "broker", dir)) {
+            JarProcess processor = run.processor("a", Map.of());
+            processor.start().awaitRunning(WAIT);
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(processor, workload.jobs());
+            List<Command> commands = workload.next(COMMANDS / 2);
+            run.publishCommands(commands);
+
+            List<Long> faults = new ArrayList<>();
+            run.outcomes.await(() -> run.outcomeCount() >= commands.size() / 4, WAIT, "a quarter of the outcomes");
+            broker.stop();
+            broker.start();
+            faults.add(System.nanoTime());
+            run.outcomes.await(() -> run.outcomeCount() >= commands.size() * 2 / 3, WAIT, "two thirds of the outcomes");
+            broker.kill();
+            broker.start();
+            faults.add(System.nanoTime());
+            run.awaitSettled(commands.size());
+            Verdict outcomes = run.verify(commands);
+            Verdict store = run.verifyStore(processor, workload.expectedStore());
+            record("broker restart", "broker stopped with SIGTERM, later with SIGKILL, each restarted", outcomes, store,
+                    recovery(run, faults, commands) + " from the broker back to every partition answering again");
+            assertThat(processor.isAlive()).as("the processor recovers by itself").isTrue();
+            assertThat(processor.starts()).isEqualTo(1);
+            assertClean(outcomes, store);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aSurvivingInstanceTakesOverFromOneKilled() {
+        Workload workload = new Workload(SEED + 2, 1_000, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "failover", dir)) {
+            Map<String, String> env = Map.of("KAFKA_NUM_STANDBY_REPLICAS", "1",
+                    "KAFKA_SESSION_TIMEOUT_MS", "6000", "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+            JarProcess first = run.processor("a", env);
+            JarProcess second = run.processor("b", env);
+            first.start().awaitRunning(WAIT);
+            second.start().awaitRunning(WAIT);
+            run.outcomes.await(() -> "RUNNING".equals(first.state()) && "RUNNING".equals(second.state()), WAIT,
+                    "both instances to be RUNNING together");
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(second, workload.jobs());
+            List<Command> commands = workload.next(COMMANDS / 2);
+            run.publishCommands(commands);
+
+            run.outcomes.await(() -> run.outcomeCount() >= commands.size() * 2 / 5, WAIT, "two fifths of the outcomes");
+            long fault = System.nanoTime();
+            first.kill();
+            run.awaitSettled(commands.size());
+            Verdict outcomes = run.verify(commands);
+            Verdict store = run.verifyStore(second, workload.expectedStore());
+            record("failover", "one of two instances (1 standby replica, session.timeout.ms=6000) SIGKILLed",
+                    outcomes, store, recovery(run, List.of(fault), commands)
+                            + " from kill to every partition answering again");
+            assertClean(outcomes, store);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aCleanShutdownLeavesTheGroupSoARestartAnswersWithinSeconds() {
+        Workload workload = new Workload(SEED + 3, 500, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "restart", dir)) {
+            JarProcess processor = run.processor("a", Map.of());
+            processor.start().awaitRunning(WAIT);
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(processor, workload.jobs());
+            List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));
+            run.publishCommands(commands);
+            run.awaitSettled(commands.size());
+
+            assertThat(processor.terminate()).as("exit status after SIGTERM (128 + 15), once closed").isEqualTo(143);
+            List<Command> later = workload.next(COMMANDS / 10);
+            run.publishCommands(later);
+            commands.addAll(later);
+            long restart = System.nanoTime();
+            processor.start();
+            double firstAnswer = run.firstOutcomeAfter(restart);
+            run.awaitSettled(commands.size());
+            Verdict outcomes = run.verify(commands);
+            Verdict store = run.verifyStore(processor, workload.expectedStore());
+            record("clean restart", "SIGTERM (exit 0), then started again", outcomes, store,
+                    String.format("%.1f s from the new process to its first outcome", firstAnswer));
+            assertThat(firstAnswer).as("seconds to the first outcome after a restart").isLessThan(30);
+            assertClean(outcomes, store);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void losingTheLocalStateChangesNoAnswer() {
+        Workload workload = new Workload(SEED + 4, 500, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "state-loss", dir)) {
+            JarProcess processor = run.processor("a", Map.of());
+            processor.start().awaitRunning(WAIT);
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(processor, workload.jobs());
+            List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));
+            run.publishCommands(commands);
+            run.awaitSettled(commands.size());
+
+            assertThat(processor.terminate()).isEqualTo(143);
+            TestBroker.delete(run.stateDir("a"));
+            List<Command> later = new ArrayList<>(workload.replayAll());
+            later.addAll(workload.next(COMMANDS / 25));
+            run.publishCommands(later);
+            commands.addAll(later);
+            long restart = System.nanoTime();
+            processor.start();
+            double firstAnswer = run.firstOutcomeAfter(restart);
+            run.awaitSettled(commands.size());
+            Verdict outcomes = run.verify(commands);
+            Verdict store = run.verifyStore(processor, workload.expectedStore());
+            record("state loss", "state directory deleted between runs; every earlier command replayed",
+                    outcomes, store, String.format("%.1f s from the new process (restoring) to its first outcome",
+                            firstAnswer));
+            assertClean(outcomes, store);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void hostileInputIsAnsweredOrDeadLetteredWhileTheProcessorKeepsRunning() {
+        Workload workload = new Workload(SEED + 5, 300, T0, 10);
+        try (FaultRun run = new FaultRun(broker, "hostile", dir)) {
+            JarProcess processor = run.processor("a", Map.of());
+            processor.start().awaitRunning(WAIT);
+            List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread watch = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted() && processor.isAlive()) {
+                    String state = processor.state();
+                    if (!"RUNNING".equals(state)) {
+                        states.add(String.valueOf(state));
+                    }
+                    JarProcess.pause();
+                }
+            }, "watch-state");
+            List<ObjectNode> doomed = workload.jobs().subList(0, 20);
+            run.publishJobs(workload.jobs());
+            run.awaitJobsLoaded(processor, workload.jobs());
+            watch.start();
+
+            HostileInput hostile = new HostileInput(SEED, workload.jobs().subList(20, workload.jobs().size()));
+            List<BadJob> jobs = hostile.jobs(HOSTILE, doomed);
+            List<BadCommand> commands = hostile.commands(HOSTILE * 3 / 2);
+            List<String> jobPositions = run.publishRaw(run.topics.jobs(),
+                    jobs.stream().map(BadJob::key).toList(), jobs.stream().map(BadJob::value).toList());
+            List<String> commandPositions = run.publishRaw(run.topics.commands(),
+                    commands.stream().map(BadCommand::key).toList(), commands.stream().map(BadCommand::value).toList());
+            run.awaitSettled(commands.size());
+
+            Set<String> expectedDeadLetters = new HashSet<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                if (jobs.get(i).deadLetter()) {
+                    expectedDeadLetters.add(jobPositions.get(i));
+                }
+            }
+            for (int i = 0; i < commands.size(); i++) {
+                if (commands.get(i).deadLetter()) {
+                    expectedDeadLetters.add(commandPositions.get(i));
+                }
+            }
+            try {
+                run.outcomes.await(() -> run.outcomes.count(run.topics.deadLetters()) >= expectedDeadLetters.size(),
+                        WAIT, expectedDeadLetters.size() + " dead letters");
+            } catch (AssertionError stillMissing) {
+                // counted below, record by record
+            }
+            watch.interrupt();
+            List<String> problems = new ArrayList<>();
+            int checked = checkHostileOutcomes(run, commands, workload.jobs(), problems);
+            Set<String> deadLetters = new HashSet<>();
+            int duplicatedLetters = 0;
+            for (OutcomeLog.Received letter : run.outcomes.on(run.topics.deadLetters())) {
+                Map<String, String> headers = letter.headers();
+                String source = FaultRun.position(headers.get("__streams.errors.topic"),
+                        headers.get("__streams.errors.partition"), headers.get("__streams.errors.offset"));
+                if (!deadLetters.add(source)) {
+                    duplicatedLetters++;
+                }
+            }
+            int missingLetters = (int) expectedDeadLetters.stream().filter(p -> !deadLetters.contains(p)).count();
+            int wrongLetters = (int) deadLetters.stream().filter(p -> !expectedDeadLetters.contains(p)).count();
+            for (String letter : deadLetters) {
+                if (!expectedDeadLetters.contains(letter)) {
+                    example(problems, "unexpected dead letter " + letter);
+                }
+            }
+            Map<String, ObjectNode> store = new LinkedHashMap<>();
+            for (BadJob job : jobs) {
+                if (job.stored() != null) {
+                    store.put(job.storedId(), job.stored());
+                }
+            }
+            workload.jobs().subList(20, workload.jobs().size()).forEach(job -> store.put(job.get("Id").asText(), job));
+            Verdict storeVerdict = run.verifyStore(processor, store);
+            int deletedStillThere = (int) doomed.stream()
+                    .filter(job -> processor.get("/jobs/" + job.get("Id").asText()).statusCode() != 404).count();
+            Verdict outcomes = new Verdict(commands.size() + jobs.size(), checked + deadLetters.size(),
+                    missingLetters + (int) problems.stream().filter(p -> p.startsWith("missing")).count(),
+                    duplicatedLetters + (int) problems.stream().filter(p -> p.startsWith("duplicated")).count(),
+                    wrongLetters + deletedStillThere + (int) problems.stream().filter(p -> p.startsWith("wrong")).count(),
+                    problems.subList(0, Math.min(20, problems.size())));
+            record("hostile input", commands.size() + " bad commands and " + jobs.size()
+                    + " bad job records (" + expectedDeadLetters.size() + " for the DLQ)", outcomes, storeVerdict,
+                    states.isEmpty() ? "stayed RUNNING" : "left RUNNING: " + states.stream().distinct().toList());
+            assertThat(states).as("states other than RUNNING while under hostile input").isEmpty();
+            assertThat(processor.starts()).isEqualTo(1);
+            assertThat(processor.isAlive()).isTrue();
+            assertClean(outcomes, storeVerdict);
+        }
+    }
+
+    /**
+     * Every bad command has exactly one outcome with the expected code: those whose RequestId the
+     * processor can know are matched one by one, the others are counted. Every error event has
+     * exactly the six keys of the contract and none of a job's fields.
+     */
+    private static int checkHostileOutcomes(FaultRun run, List<BadCommand> commands, List<ObjectNode> jobs,
+                                            List<String> problems) {
+        Map<String, BadCommand> byRequestId = new HashMap<>();
+        Map<ErrorCode, Integer> anonymous = new EnumMap<>(ErrorCode.class);
+        for (BadCommand command : commands) {
+            if (command.requestId() == null) {
+                anonymous.merge(command.code(), 1, Integer::sum);
+            } else {
+                byRequestId.put(command.requestId(), command);
+            }
+        }
+        Set<String> jobValues = new HashSet<>();
+        for (ObjectNode job : jobs) {
+            for (String field : List.of("Name", "Domains", "FileId", "FailedFileOss")) {
+                jobValues.add(job.get(field).asText());
+            }
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        Map<ErrorCode, Integer> anonymousSeen = new EnumMap<>(ErrorCode.class);
+        List<OutcomeLog.Received> outcomes = new ArrayList<>(run.outcomes.on(run.topics.snapshots()));
+        for (OutcomeLog.Received snapshot : outcomes) {
+            example(problems, "wrong: a snapshot for a hostile command " + snapshot.document());
+        }
+        List<OutcomeLog.Received> errors = run.outcomes.on(run.topics.errors());
+        for (OutcomeLog.Received error : errors) {
+            JsonNode event = error.document();
+            if (event == null || !fieldNames(event).equals(List.of("RequestId", "Id", "HttpStatusCode", "Code", "Message",
+                    "Description"))) {
+                example(problems, "wrong: error event not in the contract's shape: " + event);
+                continue;
+            }
+            for (JsonNode value : event) {
+                if (jobValues.contains(value.asText())) {
+                    example(problems, "wrong: error event carries a job's field: " + event);
+                }
+            }
+            ErrorCode code = ErrorCode.of(event.get("Code").asText());
+            if (event.get("RequestId").isNull()) {
+                anonymousSeen.merge(code, 1, Integer::sum);
+                continue;
+            }
+            String requestId = event.get("RequestId").asText();
+            BadCommand command = byRequestId.get(requestId);
+            if (command == null) {
+                example(problems, "wrong: an outcome for no command: " + event);
+            } else if (command.code() != code) {
+                example(problems, "wrong: " + command.kind() + " answered " + code + ": " + event);
+            } else if (seen.merge(requestId, 1, Integer::sum) > 1) {
+                example(problems, "duplicated: " + event);
+            }
+        }
+        for (String requestId : byRequestId.keySet()) {
+            if (!seen.containsKey(requestId)) {
+                example(problems, "missing: " + byRequestId.get(requestId).kind() + " " + requestId);
+            }
+        }
+        if (!anonymous.equals(anonymousSeen)) {
+            example(problems, "missing or duplicated: outcomes without a RequestId " + anonymousSeen + ", expected " + anonymous);
+        }
+        return outcomes.size() + errors.size();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static void example(List<String> problems, String problem) {
+        problems.add(problem);
+    }
+
+    /** {@code count} outcome counts at which to strike, spread at random over the run. */
+    static int[] thresholds(Random random, int commands, int count) {
+        return random.ints(count, commands / 20, commands * 9 / 10).sorted().toArray();
+    }
+
+    private static String recovery(FaultRun run, List<Long> faults, List<Command> commands) {
+        double[] seconds = faults.stream().mapToDouble(fault -> run.recoverySeconds(fault, commands)).sorted().toArray();
+        if (seconds.length < 4) {
+            return String.join(" and ", java.util.Arrays.stream(seconds).mapToObj(s -> String.format("%.1f s", s)).toList());
+        }
+        return String.format("median %.1f s, max %.1f s", seconds[seconds.length / 2], seconds[seconds.length - 1]);
+    }
+
+    private static void record(String scenario, String faults, Verdict outcomes, Verdict store, String recovery) {
+        report.add(new ReliabilityReport.Row(scenario, faults, outcomes.commands(), outcomes.checked(), outcomes.missing(),
+                outcomes.duplicated(), outcomes.wrong() + store.wrong() + store.missing(), store.checked(), recovery));
+    }
+
+    private static void assertClean(Verdict outcomes, Verdict store) {
+        assertThat(outcomes.examples()).as("outcomes against the model").isEmpty();
+        assertThat(outcomes.clean()).isTrue();
+        assertThat(store.examples()).as("the store against the model").isEmpty();
+        assertThat(store.clean()).isTrue();
+    }
+}

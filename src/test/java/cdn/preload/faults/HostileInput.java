@@ -1,0 +1,193 @@
+package cdn.preload.faults;
+
+import cdn.preload.domain.ErrorCode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Bad records for both input topics, each with what must become of it. Commands: random bytes,
+ * truncated and deeply nested JSON, wrong types, 1 MB strings, null and empty keys and values, Ids
+ * with unicode, control characters or injection attempts, numbers where strings belong. Jobs: the
+ * same kinds of damage, keys that do not match, overflowing and negative numbers, tombstones.
+ */
+final class HostileInput {
+    /** What must become of a command: an outcome with this code (and, when known, this RequestId). */
+    record BadCommand(String kind, byte[] key, byte[] value, ErrorCode code, String requestId, boolean deadLetter) {
+    }
+
+    /** What must become of a job record: a dead letter, or the store holding (or no longer holding) the job. */
+    record BadJob(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, ObjectNode stored) {
+    }
+
+    static final int ONE_MB = 1_000_000;
+    /** Almost as large as a topic takes by default (max.message.bytes 1048588, less the batch's overhead). */
+    static final int LARGEST = 1_048_000;
+    private static final String[] NASTY_IDS = {
+        "665d3af3621bccf3fe29e1a4' OR '1'='1", "665D3AF3621BCCF3FE29E1A4", "665d3af3621bccf3fe29e1a\u0000",
+        "665d3af3621bccf3fe29e1a\u202e", "６６５d3af3621bccf3fe29e1a4", "665d3af3621bccf3fe29e1a4\"},{\"Id\":\"x",
+        "\ud83d\ude00\ud83d\ude00\ud83d\ude00", "\ud800", "../../etc/passwd", "${jndi:ldap://example.invalid/a}",
+        "<script>alert(1)</script>", "665d3af3621bccf3fe29e1a4\n", " 665d3af3621bccf3fe29e1a4", "",
+    };
+
+    private final Random random;
+    private final List<ObjectNode> jobs;
+    private int next;
+
+    HostileInput(long seed, List<ObjectNode> jobs) {
+        this.random = new Random(seed);
+        this.jobs = jobs;
+    }
+
+    List<BadCommand> commands(int perKind) {
+        List<BadCommand> commands = new ArrayList<>();
+        for (int i = 0; i < perKind; i++) {
+            commands.add(unparseable("random bytes", randomKey(), randomBytes(1 + random.nextInt(300)), null));
+            String requestId = requestId();
+            byte[] whole = command(requestId, existing().get("Id").asText(), "x");
+            commands.add(unparseable("truncated JSON", randomKey(), java.util.Arrays.copyOf(whole,
+                    1 + random.nextInt(whole.length - 1)), null));
+            commands.add(unparseable("deeply nested JSON", randomKey(), nested(requestId(), 1_001 + random.nextInt(20_000)), null));
+            requestId = requestId();
+            commands.add(unparseable("wrong type", randomKey(), utf8("{\"RequestId\":\"" + requestId + "\",\"Id\":"
+                    + pick("123", "true", "{}", "[\"665d3af3621bccf3fe29e1a4\"]", "-1", "1e999999", "-99999999999999999999")
+                    + ",\"AliUid\":\"x\"}"), requestId));
+            commands.add(unparseable("RequestId of the wrong type", randomKey(),
+                    utf8("{\"RequestId\":" + pick("42", "-9223372036854775809", "null,\"RequestId\":7", "[]")
+                            + ",\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"x\"}"), null));
+            commands.add(unparseable(i % 2 == 0 ? "null value" : "empty value", randomKey(),
+                    i % 2 == 0 ? null : new byte[0], null));
+            String nasty = NASTY_IDS[i % NASTY_IDS.length];
+            requestId = requestId();
+            commands.add(new BadCommand("Id with unicode, control characters or injection", utf8(nasty),
+                    command(requestId, nasty, "x"), ErrorCode.INVALID_PARAMETER_OBJECT_ID, requestId, false));
+            requestId = requestId();
+            ObjectNode victim = existing();
+            commands.add(new BadCommand("another account's job, key " + (i % 2 == 0 ? "null" : "empty"),
+                    i % 2 == 0 ? null : new byte[0], command(requestId, victim.get("Id").asText(), "intruder"),
+                    ErrorCode.INVALID_UID_PERMISSION_DENIED, requestId, false));
+            requestId = requestId();
+            String injected = requestId + "\",\"Name\":\"leak";
+            commands.add(new BadCommand("JSON injection in RequestId", utf8(victim.get("Id").asText()),
+                    command(injected, victim.get("Id").asText(), "intruder"), ErrorCode.INVALID_UID_PERMISSION_DENIED,
+                    injected, false));
+        }
+        for (int i = 0; i < 3; i++) {
+            String requestId = requestId();
+            commands.add(unparseable("1 MB Id", randomKey(), command(requestId, "a".repeat(ONE_MB), "x"), requestId));
+            commands.add(unparseable("1 MB RequestId", randomKey(), command("r".repeat(ONE_MB), "665d3af3621bccf3fe29e1a4", "x"), null));
+            requestId = requestId();
+            commands.add(unparseable("largest record the topic takes", randomKey(),
+                    command(requestId, "i".repeat(LARGEST - 60), "x"), requestId));
+        }
+        return commands;
+    }
+
+    List<BadJob> jobs(int perKind, List<ObjectNode> doomed) {
+        List<BadJob> bad = new ArrayList<>();
+        for (int i = 0; i < perKind; i++) {
+            ObjectNode job = fresh();
+            String id = job.get("Id").asText();
+            bad.add(deadLetter("random bytes", utf8(id), randomBytes(1 + random.nextInt(300))));
+            byte[] whole = Workload.bytes(job);
+            bad.add(deadLetter("truncated JSON", utf8(id), java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1))));
+            bad.add(deadLetter("wrong type", utf8(id), Workload.bytes(job.deepCopy().put("UrlCount", "many"))));
+            bad.add(deadLetter("overflowing number", utf8(id), utf8(new String(whole, StandardCharsets.UTF_8)
+                    .replaceFirst("\"SiteId\":\\d+", "\"SiteId\":" + pick("99999999999999999999", "1e30", "-1e30")))));
+            bad.add(deadLetter("overflowing int32", utf8(id), Workload.bytes(job.deepCopy().put("UrlCount", 2_147_483_648L))));
+            bad.add(deadLetter("key is not the Id", utf8(fresh().get("Id").asText()), whole));
+            // A null key never gets here: a compacted topic refuses it ("Compacted topic cannot accept
+            // message without key").
+            bad.add(deadLetter("empty key", new byte[0], whole));
+            String nasty = NASTY_IDS[i % NASTY_IDS.length];
+            bad.add(deadLetter("Id with unicode, control characters or injection", utf8(nasty),
+                    Workload.bytes(job.deepCopy().put("Id", nasty))));
+            bad.add(deadLetter("deeply nested JSON", utf8(id), nested(null, 1_001 + random.nextInt(20_000))));
+            bad.add(deadLetter("empty value", utf8(id), new byte[0]));
+            bad.add(deadLetter("JSON null", utf8(id), utf8("null")));
+            ObjectNode negative = fresh().put("UrlCount", -5).put("UrlSubmitted", -1).put("SiteId", -190007158391808L);
+            bad.add(stored("negative numbers (valid types)", negative));
+            ObjectNode odd = fresh().put("Name", "名前 \u0001\u001f \"quoted\" \\ </script> \ud83d\ude00")
+                    .put("Domains", "'; DROP TABLE jobs; --");
+            bad.add(stored("unicode and control characters in values", odd));
+            bad.add(new BadJob("tombstone of an unknown job", utf8(fresh().get("Id").asText()), null, false, null, null));
+        }
+        for (ObjectNode job : doomed) {
+            bad.add(new BadJob("tombstone of a stored job", utf8(job.get("Id").asText()), null, false,
+                    job.get("Id").asText(), null));
+        }
+        for (int i = 0; i < 2; i++) {
+            ObjectNode big = fresh();
+            big.put("Domains", "d".repeat(ONE_MB));
+            bad.add(deadLetter("1 MB job", utf8(big.get("Id").asText()), Workload.bytes(big)));
+            ObjectNode largest = fresh();
+            largest.put("ErrorInfo", "e".repeat(LARGEST + 400 - Workload.bytes(largest).length));
+            bad.add(deadLetter("largest job the topic takes", utf8(largest.get("Id").asText()), Workload.bytes(largest)));
+        }
+        return bad;
+    }
+
+    private BadCommand unparseable(String kind, byte[] key, byte[] value, String requestId) {
+        return new BadCommand(kind, key, value, ErrorCode.INVALID_PARAMETER, requestId, true);
+    }
+
+    private static BadJob deadLetter(String kind, byte[] key, byte[] value) {
+        return new BadJob(kind, key, value, true, null, null);
+    }
+
+    private static BadJob stored(String kind, ObjectNode job) {
+        return new BadJob(kind, utf8(job.get("Id").asText()), Workload.bytes(job), false, job.get("Id").asText(), job);
+    }
+
+    private ObjectNode existing() {
+        return jobs.get(random.nextInt(jobs.size()));
+    }
+
+    private ObjectNode fresh() {
+        ObjectNode job = jobs.get(0).deepCopy();
+        StringBuilder id = new StringBuilder(24);
+        for (int i = 0; i < 24; i++) {
+            id.append(Character.forDigit(random.nextInt(16), 16));
+        }
+        return job.put("Id", id.toString()).put("Name", "hostile-" + next++);
+    }
+
+    private String requestId() {
+        return "hostile-" + next++;
+    }
+
+    private static byte[] command(String requestId, String id, String aliUid) {
+        return Workload.bytes(Workload.JSON.createObjectNode().put("RequestId", requestId).put("Id", id).put("AliUid", aliUid));
+    }
+
+    private static byte[] nested(String requestId, int depth) {
+        StringBuilder json = new StringBuilder(depth * 2 + 64);
+        json.append(requestId == null ? "" : "{\"RequestId\":\"" + requestId + "\",\"Id\":");
+        json.append("[".repeat(depth)).append("]".repeat(depth));
+        json.append(requestId == null ? "" : "}");
+        return utf8(json.toString());
+    }
+
+    /** Random bytes that cannot begin a JSON value: the first is a control character or not ASCII. */
+    private byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        bytes[0] = (byte) (0x80 | random.nextInt(0x80));
+        return bytes;
+    }
+
+    private byte[] randomKey() {
+        int kind = random.nextInt(4);
+        return kind == 0 ? null : kind == 1 ? new byte[0] : kind == 2 ? randomBytes(8) : utf8(existing().get("Id").asText());
+    }
+
+    private String pick(String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,160 @@
+package cdn.preload.faults;
+
+import cdn.preload.app.LocalKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processor as users run it: {@code java -jar target/preload-job-processor.jar} in a process of
+ * its own, configured by its environment alone, killed with real signals.
+ */
+final class JarProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "preload-job-processor.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Map<String, String> env;
+    private final Path log;
+    private final int httpPort;
+    private Process process;
+    private int starts;
+
+    /** @param env the processor's whole environment, HTTP_PORT excepted (a free port is chosen) */
+    JarProcess(String name, Map<String, String> env, Path logDir) {
+        this.name = name;
+        this.httpPort = LocalKafka.freePort();
+        this.env = new HashMap<>(env);
+        this.env.put("HTTP_HOST", "127.0.0.1");
+        this.env.put("HTTP_PORT", Integer.toString(httpPort));
+        this.log = logDir.resolve(name + ".log");
+    }
+
+    /** Starts the jar; does not wait for it. */
+    JarProcess start() {
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=warn",
+                    "-jar", JAR.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+            starts++;
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until Kafka Streams reports RUNNING on {@code /health/live}. */
+    JarProcess awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!"RUNNING".equals(state())) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " not RUNNING after " + timeout.toSeconds() + " s; see " + log);
+            }
+            pause();
+        }
+        return this;
+    }
+
+    /** The Streams state on {@code /health/live}, or null while it does not answer. */
+    String state() {
+        try {
+            HttpResponse<String> response = HTTP.send(request("/health/live"), HttpResponse.BodyHandlers.ofString());
+            return Workload.JSON.readTree(response.body()).path("state").asText(null);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET a path of the HTTP interface: the status and the body. */
+    HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no leaving the group. */
+    void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, as an orchestrator stops it; returns the exit code. */
+    int terminate() {
+        process.destroy();
+        return waitForExit(Duration.ofSeconds(60));
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private int waitForExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(name + " did not exit within " + timeout.toSeconds() + " s; see " + log);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void pause() {
+        try {
+            Thread.sleep(50); // the poll interval of a wait with a deadline, not a wait in itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
