@@ -63,6 +63,8 @@ final class HttpApi implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile KafkaStreams streams;
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private volatile HostInfo self;
     private Admin admin;
     private List<String> topicProblems;
@@ -71,6 +73,12 @@ final class HttpApi implements AutoCloseable {
     HttpApi(Settings settings, PrometheusMeterRegistry registry) throws IOException {
         this.settings = settings;
         this.registry = registry;
+        // The JDK server writes a response's headers and body separately; with Nagle's algorithm on,
+        // the client's delayed ACK then holds every answer back about 40 ms. Read when the first
+        // server is created.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         server = HttpServer.create(new InetSocketAddress(settings.http().host(), settings.http().port()), 0);
         executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "http");

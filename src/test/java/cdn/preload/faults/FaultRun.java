@@ -61,6 +61,7 @@ final class FaultRun implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     final OutcomeLog outcomes;
     private final List<JarProcess> processes = new ArrayList<>();
+    private final long began = System.nanoTime();
 
     FaultRun(LocalKafka broker, String name, Path dir) {
         this.name = name;
@@ -128,6 +129,7 @@ final class FaultRun implements AutoCloseable {
             send(topics.commands(), command.key().getBytes(StandardCharsets.UTF_8), command.value(), command.timestamp());
         }
         producer.flush();
+        log("published " + commands.size() + " commands");
     }
 
     void send(String topic, byte[] key, byte[] value, Long timestamp) {
@@ -160,12 +162,24 @@ final class FaultRun implements AutoCloseable {
         return topic + "/" + partition + "/" + offset;
     }
 
-    /** Waits until every job answers on {@code /jobs/{Id}}: commands must not overtake their jobs. */
+    /**
+     * Waits until the last job published to each partition answers on {@code /jobs/{Id}}; the jobs
+     * before it on its partition are stored by then. Commands must not overtake their jobs.
+     */
     void awaitJobsLoaded(JarProcess processor, List<ObjectNode> jobs) {
+        Map<Integer, String> last = new HashMap<>();
         for (ObjectNode job : jobs) {
-            String path = "/jobs/" + job.get("Id").asText();
-            outcomes.await(() -> processor.get(path).statusCode() == 200, WAIT, path + " to answer 200");
+            last.put(partition(job.get("Id").asText()), job.get("Id").asText());
         }
+        for (String id : last.values()) {
+            outcomes.await(() -> processor.get("/jobs/" + id).statusCode() == 200, WAIT, "/jobs/" + id + " to answer 200");
+        }
+        log("jobs loaded: " + jobs.size());
+    }
+
+    /** A line of progress on the test's output, with the seconds since the run began. */
+    void log(String message) {
+        System.out.printf("[faults %s +%.1fs] %s%n", name, (System.nanoTime() - began) / 1e9, message);
     }
 
     int outcomeCount() {
@@ -181,6 +195,7 @@ final class FaultRun implements AutoCloseable {
         outcomes.await(() -> outcomeCount() >= expected, WAIT, expected + " outcomes (have " + outcomeCount() + ")");
         outcomes.await(this::commandsCommitted, WAIT, "the processor to commit the end of " + topics.commands());
         outcomes.awaitPositions(endOffsets(List.of(topics.snapshots(), topics.errors(), topics.deadLetters())), WAIT);
+        log("settled: " + outcomeCount() + " outcomes");
     }
 
     private boolean commandsCommitted() {
@@ -274,6 +289,7 @@ final class FaultRun implements AutoCloseable {
                 example(examples, "job " + stored + ", expected " + job.getValue());
             }
         }
+        log("store checked: " + store.size() + " jobs");
         return new Verdict(store.size(), store.size(), missing, 0, wrong, examples);
     }
 

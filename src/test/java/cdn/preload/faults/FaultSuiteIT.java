@@ -101,6 +101,7 @@ class FaultSuiteIT {
                 run.outcomes.await(() -> run.outcomeCount() >= threshold, WAIT, threshold + " outcomes");
                 faults.add(System.nanoTime());
                 processor.kill();
+                run.log("SIGKILL at " + run.outcomeCount() + " outcomes");
                 processor.start();
             }
             run.awaitSettled(commands.size());
@@ -198,7 +199,7 @@ class FaultSuiteIT {
             run.awaitSettled(commands.size());
             Verdict outcomes = run.verify(commands);
             Verdict store = run.verifyStore(processor, workload.expectedStore());
-            record("clean restart", "SIGTERM (exit 0), then started again", outcomes, store,
+            record("clean restart", "SIGTERM (exit status 143), then started again", outcomes, store,
                     String.format("%.1f s from the new process to its first outcome", firstAnswer));
             assertThat(firstAnswer).as("seconds to the first outcome after a restart").isLessThan(30);
             assertClean(outcomes, store);

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class JarProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "preload-job-processor.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Map<String, String> env;
