@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code preload_command_processing_seconds}: time per command in the reset processor.</li>
  * </ul>
  *
- * Each answer is logged at INFO on the logger {@code cdn.preload.outcomes} as one JSON object (the
- * values are the caller's, so they are escaped, never pasted); turn it down with
- * {@code -Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=warn}.
+ * Each answer can be logged at INFO on the logger {@code cdn.preload.outcomes} as one JSON object
+ * (the values are the caller's, so they are escaped, never pasted). It is off by default, since it
+ * costs throughput on the stream thread; turn it on with
+ * {@code -Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info}.
  */
 final class OutcomeMetrics implements ResetObserver {
     static final String OUTCOMES_LOGGER = "cdn.preload.outcomes";

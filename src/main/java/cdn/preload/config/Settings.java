@@ -1,6 +1,7 @@
 package cdn.preload.config;
 
 import cdn.preload.domain.RateLimit;
+import cdn.preload.streams.BoundedRocksDb;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *       {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
+ *   <li>{@code ROCKSDB_MEMORY_MB} (128): the memory all RocksDB stores of an instance share.</li>
  *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
  *       interface for health, metrics and job queries.</li>
  * </ul>
@@ -63,6 +65,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String HTTP_ENABLED = "HTTP_ENABLED";
     public static final String HTTP_HOST = "HTTP_HOST";
     public static final String HTTP_PORT = "HTTP_PORT";
+    public static final String ROCKSDB_MEMORY_MB = "ROCKSDB_MEMORY_MB";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
     /** The processor's producer request limit (2 MiB), so that the largest input fits in a dead letter. */
@@ -139,6 +142,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
                 duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
         Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
+        long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
+                1 << 20, "a size in MiB, 16 or more") << 20;
+        kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));
         Http http = new Http(bool(env, HTTP_ENABLED, Http.DEFAULT.enabled()),
                 env.getOrDefault(HTTP_HOST, Http.DEFAULT.host()),
                 wholeNumber(env, HTTP_PORT, Http.DEFAULT.port(), 0, 65535, "a port number (0: any free port)"));
@@ -171,6 +177,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
         // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
         kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
+        // All RocksDB stores of an instance share one memory budget (ROCKSDB_MEMORY_MB).
+        kafka.setProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
         // Stores and internal topics keep the names the topology gives them, across versions.
         kafka.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         return kafka;

@@ -33,7 +33,17 @@ class SettingsTest {
                 .containsEntry("processing.exception.handler",
                         "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
                 .containsEntry("ensure.explicit.internal.resource.naming", "true")
-                .containsEntry("max.request.size", "2097152");
+                .containsEntry("max.request.size", "2097152")
+                .containsEntry("rocksdb.config.setter", "cdn.preload.streams.BoundedRocksDb")
+                .containsEntry("preload.rocksdb.memory.bytes", Long.toString(128L << 20));
+    }
+
+    @Test
+    void rocksDbMemoryIsSetInMiB() {
+        assertThat(Settings.fromEnvironment(Map.of("ROCKSDB_MEMORY_MB", "512")).kafka())
+                .containsEntry("preload.rocksdb.memory.bytes", Long.toString(512L << 20));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ROCKSDB_MEMORY_MB", "8")))
+                .hasMessage("ROCKSDB_MEMORY_MB must be a size in MiB, 16 or more, got '8'.");
     }
 
     @Test

@@ -46,7 +46,7 @@ final class JarProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=warn",
+                    "-Xmx512m",
                     "-jar", JAR.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

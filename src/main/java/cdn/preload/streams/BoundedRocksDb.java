@@ -1,0 +1,52 @@
+package cdn.preload.streams;
+
+import java.util.Map;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.Cache;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.WriteBufferManager;
+
+/**
+ * Bounds the memory of all RocksDB stores of a processor instance. By default each store instance
+ * (one per task and store, and one per segment of the window store) has its own block cache and
+ * memtables, so memory grows with partitions. Here all of them share one LRU cache, which also holds
+ * the index and filter blocks and is charged for the memtables. The size is
+ * {@value #MEMORY_CONFIG} bytes ({@code ROCKSDB_MEMORY}, 128 MiB by default).
+ */
+public final class BoundedRocksDb implements RocksDBConfigSetter {
+    /** The Streams property that carries the budget, in bytes. */
+    public static final String MEMORY_CONFIG = "preload.rocksdb.memory.bytes";
+    public static final long DEFAULT_MEMORY = 128L << 20;
+
+    private static Cache cache;
+    private static WriteBufferManager writeBuffers;
+
+    @Override
+    public void setConfig(String storeName, Options options, Map<String, Object> configs) {
+        Object configured = configs.get(MEMORY_CONFIG);
+        long memory = configured == null ? DEFAULT_MEMORY : Long.parseLong(configured.toString());
+        BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+        table.setBlockCache(shared(memory));
+        table.setCacheIndexAndFilterBlocks(true);
+        table.setCacheIndexAndFilterBlocksWithHighPriority(true);
+        table.setPinTopLevelIndexAndFilter(true);
+        options.setWriteBufferManager(writeBuffers);
+        options.setTableFormatConfig(table);
+    }
+
+    /** One cache for the whole JVM: memtables may take up to a quarter of it. */
+    private static synchronized Cache shared(long memory) {
+        if (cache == null) {
+            cache = new LRUCache(memory, -1, false, 0.1);
+            writeBuffers = new WriteBufferManager(memory / 4, cache);
+        }
+        return cache;
+    }
+
+    @Override
+    public void close(String storeName, Options options) {
+        // the cache and the write buffer manager are shared by every store: never closed with one
+    }
+}

@@ -1,0 +1,445 @@
+package cdn.preload.bench;
+
+import cdn.preload.app.LocalKafka;
+import cdn.preload.app.TopicSetup;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.Topics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
+ * at_least_once, the same preloaded commands are drained by a pass-through Streams app, a plain
+ * transactional copy loop and the processor (each in a JVM of its own, same Streams settings); then
+ * the processor's latency at fixed fractions of its maximum rate; then a scale run with a million
+ * jobs. Figures go to {@code target/bench/results.json} and {@code results.md}.
+ */
+public final class EndToEndBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Path JAR = Path.of("target", "preload-job-processor.jar");
+    private static final Path OUT = Path.of("target", "bench");
+    private static final int PARTITIONS = 6;
+    /** RequestIds as long as the UUIDs an API front end would send. */
+    private static final String REQUEST_ID_PADDING = "-7c1f0b8e-4e5d-4c8a-9b1e";
+    private static final long STEP_MS = 2; // 10,000 jobs × 2 ms: a job's commands are 20 s apart, under 5 per minute
+
+    private final int jobs = Integer.getInteger("bench.jobs", 10_000);
+    private final int commands = Integer.getInteger("bench.commands", 500_000);
+    private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
+    private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
+    /** With -Dbench.profile=true the processor's drain is recorded with JFR (target/bench/processor-*.jfr). */
+    private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectNode results = JSON.createObjectNode();
+    private final StringBuilder report = new StringBuilder();
+    private final long t0 = Instant.now().minus(Duration.ofHours(3)).toEpochMilli();
+    private LocalKafka broker;
+    private Admin admin;
+    private KafkaProducer<byte[], byte[]> producer;
+    private Path dir;
+    private long clock;
+
+    public static void main(String[] args) throws Exception {
+        new EndToEndBenchmark().run();
+    }
+
+    private void run() throws Exception {
+        dir = Files.createTempDirectory("preload-bench");
+        String classpath = Files.readString(Path.of("target", "broker.classpath")).trim();
+        broker = LocalKafka.start(classpath, dir.resolve("broker"), LocalKafka.freePort(), LocalKafka.freePort());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", one local KRaft broker (Kafka 4.4.0), every application in its own JVM with " + Child.HEAP);
+        results.put("jobs", jobs).put("commands", commands);
+        try {
+            for (String guarantee : guarantees) {
+                throughputAndLatency(guarantee);
+            }
+            if (scaleJobs > 0) {
+                scale();
+            }
+        } finally {
+            producer.close();
+            admin.close();
+            broker.stop();
+            deleteRecursively(dir);
+            Files.createDirectories(OUT);
+            Files.writeString(OUT.resolve("results.json"), JSON.writeValueAsString(results));
+            Files.writeString(OUT.resolve("results.md"), report.toString());
+            System.out.println(report);
+        }
+    }
+
+    private void throughputAndLatency(String guarantee) throws Exception {
+        String tag = guarantee.startsWith("exactly") ? "eos" : "alos";
+        ObjectNode section = results.putObject(guarantee);
+        List<BenchJob> jobList = jobs(jobs, new Random(1));
+        Topics topics = topics("bench-" + tag);
+        publishJobs(topics, jobList);
+        Map<String, String> processorEnv = processorEnv(topics, "bench-processor-" + tag, guarantee);
+        load(processorEnv, jobList);
+        clock = t0;
+        publishCommands(topics.commands(), jobList, commands, 0);
+
+        line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | peak RSS MB |\n|---|---:|---:|---:|---:|---:|");
+        ObjectNode passthrough = drain("passthrough", Child.main(Passthrough.class,
+                baselineEnv("bench-passthrough-" + tag, guarantee, topics.commands(), createTopic("bench-passthrough-out-" + tag)),
+                OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag), commands);
+        ObjectNode copy = drain("copy loop", Child.main(CopyLoop.class,
+                baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), createTopic("bench-copy-out-" + tag)),
+                OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), commands);
+        String[] profile = Boolean.getBoolean("bench.profile")
+                ? new String[] {"-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr")}
+                : new String[0];
+        ObjectNode processor = drain("processor", Child.jar(JAR, processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
+                profile), List.of(topics.snapshots(), topics.errors()), commands);
+        section.set("passthrough", passthrough);
+        section.set("copyLoop", copy);
+        section.set("processor", processor);
+        double ratio = processor.get("recordsPerSecond").asDouble() / passthrough.get("recordsPerSecond").asDouble();
+        section.put("processorToPassthrough", round(ratio, 2));
+
+        Topics quiet = topics("bench-quiet-" + tag);
+        publishJobs(quiet, jobList);
+        Map<String, String> quietEnv = processorEnv(quiet, "bench-quiet-" + tag, guarantee);
+        load(quietEnv, jobList);
+        clock = t0;
+        publishCommands(quiet.commands(), jobList, commands, 0);
+        section.set("processorWithOutcomeLog", drain("processor, outcome log on", Child.jar(JAR, quietEnv,
+                OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
+                List.of(quiet.snapshots(), quiet.errors()), commands));
+
+        Topics bad = topics("bench-bad-" + tag);
+        publishJobs(bad, jobList);
+        Map<String, String> badEnv = processorEnv(bad, "bench-bad-" + tag, guarantee);
+        load(badEnv, jobList);
+        clock = t0;
+        publishCommands(bad.commands(), jobList, commands, 10);
+        section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", Child.jar(JAR, badEnv,
+                OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), commands));
+        line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", ratio));
+
+        section.set("latency", latency(topics, processorEnv, jobList, processor.get("recordsPerSecond").asDouble()));
+    }
+
+    /** Starts {@code child}, waits until {@code expected} records are visible on {@code outputs}, stops it. */
+    private ObjectNode drain(String variant, Child child, List<String> outputs, int expected) {
+        try (Observer observer = new Observer(broker.bootstrapServers(), outputs, false); child) {
+            Duration[] cpuAtFirst = new Duration[1];
+            observer.onFirst(() -> cpuAtFirst[0] = child.cpu());
+            child.start();
+            await(() -> observer.count() >= expected || !child.isAlive(), Duration.ofMinutes(20), variant + " to drain");
+            Duration cpuAtLast = child.cpu();
+            long rss = child.peakRss();
+            double seconds = (observer.lastNanos() - observer.firstNanos()) / 1e9;
+            double perSecond = (observer.count() - 1) / seconds;
+            double cpuPer100k = (cpuAtLast.toMillis() - cpuAtFirst[0].toMillis()) / 1e3 / observer.count() * 100_000;
+            ObjectNode row = JSON.createObjectNode().put("records", observer.count()).put("seconds", round(seconds, 1))
+                    .put("recordsPerSecond", Math.round(perSecond)).put("cpuSecondsPer100k", round(cpuPer100k, 1))
+                    .put("peakRssMB", rss >> 20);
+            line(String.format(Locale.ROOT, "| %s | %d | %.1f | %,d | %.1f | %d |", variant, observer.count(), seconds,
+                    Math.round(perSecond), cpuPer100k, rss >> 20));
+            return row;
+        }
+    }
+
+    /** The processor at 25%, 50% and 75% of {@code maxRate}: time from send to visible (read_committed). */
+    private ArrayNode latency(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate) {
+        ArrayNode rows = JSON.createArrayNode();
+        line("\n| offered load | commands/s | p50 ms | p99 ms | p99.9 ms | max ms |\n|---:|---:|---:|---:|---:|---:|");
+        try (Child child = Child.jar(JAR, env, OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log")).start();
+             Observer observer = new Observer(broker.bootstrapServers(), List.of(topics.snapshots(), topics.errors()), true)) {
+            awaitRunning(env);
+            int sequence = commands;
+            // The first round (half the maximum, not reported) warms the new JVM's JIT and caches.
+            for (double fraction : new double[] {-0.5, 0.25, 0.5, 0.75}) {
+                boolean warmUp = fraction < 0;
+                fraction = Math.abs(fraction);
+                int rate = (int) (maxRate * fraction);
+                int total = rate * latencySeconds;
+                long start = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long now;
+                    while ((now = System.nanoTime()) < due) {
+                        LockSupport.parkNanos(due - now); // pacing the offered load, not waiting for a result
+                    }
+                    String requestId = "lat-" + sequence + REQUEST_ID_PADDING;
+                    BenchJob job = jobList.get(sequence % jobList.size());
+                    observer.sent(requestId);
+                    send(topics.commands(), job.id(), command(requestId, job), clock);
+                    clock += STEP_MS;
+                    sequence++;
+                }
+                await(() -> observer.pending() == 0, Duration.ofMinutes(2), "every latency answer");
+                long[] measured = observer.takeLatencies();
+                if (warmUp) {
+                    continue;
+                }
+                // the first second warms up the new rate
+                long[] steady = Arrays.copyOfRange(measured, Math.min(rate, measured.length / 4), measured.length);
+                Arrays.sort(steady);
+                ObjectNode row = rows.addObject().put("fraction", fraction).put("commandsPerSecond", rate)
+                        .put("p50ms", ms(steady, 0.5)).put("p99ms", ms(steady, 0.99)).put("p999ms", ms(steady, 0.999))
+                        .put("maxms", ms(steady, 1.0));
+                line(String.format(Locale.ROOT, "| %d%% | %,d | %.1f | %.1f | %.1f | %.1f |", Math.round(fraction * 100), rate,
+                        row.get("p50ms").asDouble(), row.get("p99ms").asDouble(), row.get("p999ms").asDouble(),
+                        row.get("maxms").asDouble()));
+            }
+        }
+        return rows;
+    }
+
+    /** A million jobs: the time to load them, and to restore them after the state directory is deleted. */
+    private void scale() throws Exception {
+        ObjectNode section = results.putObject("scale");
+        List<BenchJob> jobList = jobs(scaleJobs, new Random(2));
+        Topics topics = topics("bench-scale");
+        long published = System.nanoTime();
+        publishJobs(topics, jobList);
+        section.put("jobs", scaleJobs).put("publishSeconds", round((System.nanoTime() - published) / 1e9, 1));
+        Map<String, String> env = processorEnv(topics, "bench-scale", "exactly_once_v2");
+        long loading = System.nanoTime();
+        long loadRss = load(env, jobList);
+        section.put("loadSeconds", round((System.nanoTime() - loading) / 1e9, 1)).put("loadPeakRssMB", loadRss >> 20);
+        deleteRecursively(Path.of(env.get("KAFKA_STATE_DIR")));
+        long restoring = System.nanoTime();
+        try (Child child = Child.jar(JAR, env, OUT.resolve("logs/scale-restore.log")).start()) {
+            awaitRunning(env);
+            awaitLoaded(env, jobList);
+            double seconds = (System.nanoTime() - restoring) / 1e9;
+            ObjectNode heap = heap(env);
+            section.put("restoreSeconds", round(seconds, 1)).put("restorePeakRssMB", child.peakRss() >> 20);
+            section.set("heapAfterRestore", heap);
+            line(String.format(Locale.ROOT, "\n## scale\n\n%,d jobs: loaded from the jobs topic in %.1f s; after the state"
+                    + " directory was deleted, restored and answering in %.1f s; peak RSS %d MB; heap used %s MB of %s MB.",
+                    scaleJobs, section.get("loadSeconds").asDouble(), seconds, child.peakRss() >> 20,
+                    heap.path("usedMB").asText(), heap.path("maxMB").asText()));
+        }
+    }
+
+    /** Starts the processor until every job is queryable, then stops it; returns its peak RSS. */
+    private long load(Map<String, String> env, List<BenchJob> jobList) {
+        try (Child child = Child.jar(JAR, env, OUT.resolve("logs/load-" + env.get("KAFKA_APPLICATION_ID") + ".log")).start()) {
+            awaitRunning(env);
+            awaitLoaded(env, jobList);
+            long rss = child.peakRss();
+            child.stop();
+            return rss;
+        }
+    }
+
+    private void awaitLoaded(Map<String, String> env, List<BenchJob> jobList) {
+        Map<Integer, String> last = new HashMap<>();
+        for (BenchJob job : jobList) {
+            String id = job.id();
+            last.put(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % PARTITIONS, id);
+        }
+        for (String id : last.values()) {
+            await(() -> status(env, "/jobs/" + id) == 200, Duration.ofMinutes(20), "job " + id + " to be stored");
+        }
+    }
+
+    private void awaitRunning(Map<String, String> env) {
+        await(() -> status(env, "/health/ready") == 200, Duration.ofMinutes(20), "the processor to be ready");
+    }
+
+    private int status(Map<String, String> env, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("HTTP_PORT") + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private ObjectNode heap(Map<String, String> env) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("HTTP_PORT") + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double used = 0;
+        double max = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
+                used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("jvm_memory_max_bytes{area=\"heap\"")) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                max += Math.max(0, value);
+            }
+        }
+        return JSON.createObjectNode().put("usedMB", Math.round(used / (1 << 20))).put("maxMB", Math.round(max / (1 << 20)));
+    }
+
+    private Map<String, String> processorEnv(Topics topics, String applicationId, String guarantee) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_APPLICATION_ID", applicationId);
+        env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
+        env.put("KAFKA_STATE_DIR", dir.resolve("state-" + applicationId).toString());
+        env.put("TOPIC_JOBS", topics.jobs());
+        env.put("TOPIC_COMMANDS", topics.commands());
+        env.put("TOPIC_SNAPSHOTS", topics.snapshots());
+        env.put("TOPIC_ERRORS", topics.errors());
+        env.put("TOPIC_DLQ", topics.deadLetters());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
+        return env;
+    }
+
+    /** The baselines' environment: the processor's Streams settings, their own application id and topics. */
+    private Map<String, String> baselineEnv(String applicationId, String guarantee, String in, String out) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_APPLICATION_ID", applicationId);
+        env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
+        env.put("KAFKA_STATE_DIR", dir.resolve("state-" + applicationId).toString());
+        env.put("BENCH_IN", in);
+        env.put("BENCH_OUT", out);
+        return env;
+    }
+
+    private Topics topics(String suffix) {
+        Topics topics = new Topics(Topics.JOBS + "-" + suffix, Topics.COMMANDS + "-" + suffix, Topics.SNAPSHOTS + "-" + suffix,
+                Topics.ERRORS + "-" + suffix, Topics.DEAD_LETTERS + "-" + suffix);
+        TopicSetup.Report created = TopicSetup.ensure(admin, TopicDefinitions.forTopics(topics));
+        if (!created.ok()) {
+            throw new IllegalStateException(created.errors().toString());
+        }
+        return topics;
+    }
+
+    private String createTopic(String name) throws Exception {
+        admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1))).all().get();
+        return name;
+    }
+
+    private void publishJobs(Topics topics, List<BenchJob> jobList) throws Exception {
+        for (BenchJob job : jobList) {
+            send(topics.jobs(), job.id(), job.json(), t0 - 1);
+        }
+        producer.flush();
+    }
+
+    /** {@code count} commands over the jobs in turn; every {@code badEvery}-th one truncated (0: none). */
+    private void publishCommands(String topic, List<BenchJob> jobList, int count, int badEvery) {
+        for (int i = 0; i < count; i++) {
+            BenchJob job = jobList.get(i % jobList.size());
+            byte[] value = command("req-" + i + REQUEST_ID_PADDING, job);
+            if (badEvery > 0 && i % badEvery == 0) {
+                value = Arrays.copyOf(value, value.length / 2);
+            }
+            send(topic, job.id(), value, clock);
+            clock += STEP_MS;
+        }
+        producer.flush();
+    }
+
+    private static byte[] command(String requestId, BenchJob job) {
+        return ("{\"RequestId\":\"" + requestId + "\",\"Id\":\"" + job.id()
+                + "\",\"AliUid\":\"" + job.aliUid() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void send(String topic, String key, byte[] value, long timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    /** A job of the benchmark: its JSON is rendered when published, so a million of them fit in memory. */
+    private record BenchJob(int index, String id) {
+        String aliUid() {
+            return "15685865" + (100000000 + index % 5000);
+        }
+
+        /** The size of the API page's example (about 450 bytes of JSON). */
+        byte[] json() {
+            return ("{\"Id\":\"" + id + "\",\"Name\":\"example-" + index + "\",\"SiteId\":" + (190007158391808L + index)
+                    + ",\"AliUid\":\"" + aliUid() + "\",\"Domains\":\"testurl" + index + ".com\",\"TaskType\":\"preload\","
+                    + "\"InsertWay\":\"oss\",\"FileId\":\"665d3b48621bccf3fe29e1a7\",\"UrlCount\":2,\"UrlSubmitted\":1,"
+                    + "\"TaskSubmitted\":1,\"ErrorInfo\":\"invalid domain:test.com\",\"FailedFileOss\":"
+                    + "\"https://xxxobject.oss-cn-reginon.aliyuncs.com/9d91_xxxxxxxxxxx_158bb6e0f97c477791209bb46bd599f7\","
+                    + "\"CreatedAt\":\"2024-06-02T02:23:26Z\"}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<BenchJob> jobs(int count, Random random) {
+        List<BenchJob> list = new ArrayList<>(count);
+        char[] id = new char[24];
+        for (int i = 0; i < count; i++) {
+            for (int d = 0; d < 24; d++) {
+                id[d] = Character.forDigit(random.nextInt(16), 16);
+            }
+            list.add(new BenchJob(i, new String(id)));
+        }
+        return list;
+    }
+
+    private void line(String text) {
+        report.append(text).append('\n');
+        System.out.println(text);
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+        return round(sorted[Math.max(0, index)] / 1e6, 1);
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Waited " + timeout.toMinutes() + " min for " + what);
+            }
+            LockSupport.parkNanos(20_000_000L); // the poll interval of a wait with a deadline
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var paths = Files.walk(path)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

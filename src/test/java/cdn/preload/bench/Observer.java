@@ -1,0 +1,146 @@
+package cdn.preload.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A read_committed consumer on output topics that counts what becomes visible and when: the first
+ * and the last arrival, and, for records whose RequestId was registered with {@link #sent}, the
+ * time from send to visible.
+ */
+final class Observer implements AutoCloseable {
+    private static final byte[] REQUEST_ID = "\"RequestId\":\"".getBytes(StandardCharsets.UTF_8);
+
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    private final List<Long> latencies = new ArrayList<>();
+    private final Thread thread;
+    private volatile long firstNanos;
+    private volatile long lastNanos;
+    private volatile Runnable onFirst = () -> { };
+
+    Observer(String bootstrapServers, List<String> topics, boolean fromEnd) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> found;
+            do {
+                found = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            } while (found.isEmpty());
+            found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        if (fromEnd) {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        } else {
+            consumer.seekToBeginning(partitions);
+        }
+        thread = new Thread(() -> read(consumer), "observer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onFirst(Runnable action) {
+        onFirst = action;
+    }
+
+    /** Registers a RequestId as sent now; its answer will yield a latency. */
+    void sent(String requestId) {
+        sentAt.put(requestId, System.nanoTime());
+    }
+
+    private void read(KafkaConsumer<byte[], byte[]> consumer) {
+        try (consumer) {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.nanoTime();
+                    if (count.getAndIncrement() == 0) {
+                        firstNanos = now;
+                        onFirst.run();
+                    }
+                    lastNanos = now;
+                    if (!sentAt.isEmpty() && record.value() != null) {
+                        Long sent = sentAt.remove(requestId(record.value()));
+                        if (sent != null) {
+                            synchronized (latencies) {
+                                latencies.add(now - sent);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String requestId(byte[] json) {
+        outer:
+        for (int i = 0; i + REQUEST_ID.length < json.length; i++) {
+            for (int j = 0; j < REQUEST_ID.length; j++) {
+                if (json[i + j] != REQUEST_ID[j]) {
+                    continue outer;
+                }
+            }
+            int start = i + REQUEST_ID.length;
+            int end = start;
+            while (end < json.length && json[end] != '"') {
+                end++;
+            }
+            return new String(json, start, end - start, StandardCharsets.UTF_8);
+        }
+        return "";
+    }
+
+    long count() {
+        return count.get();
+    }
+
+    long firstNanos() {
+        return firstNanos;
+    }
+
+    long lastNanos() {
+        return lastNanos;
+    }
+
+    /** The latencies measured so far, in nanoseconds, and forgets them. */
+    long[] takeLatencies() {
+        synchronized (latencies) {
+            long[] taken = latencies.stream().mapToLong(Long::longValue).toArray();
+            latencies.clear();
+            return taken;
+        }
+    }
+
+    int pending() {
+        return sentAt.size();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
