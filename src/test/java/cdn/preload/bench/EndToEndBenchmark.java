@@ -107,11 +107,7 @@ public final class EndToEndBenchmark {
         ObjectNode section = results.putObject(guarantee);
         List<BenchJob> jobList = jobs(jobs, new Random(1));
         Topics topics = topics("bench-" + tag);
-        publishJobs(topics, jobList);
-        Map<String, String> processorEnv = processorEnv(topics, "bench-processor-" + tag, guarantee);
-        load(processorEnv, jobList);
-        clock = t0;
-        publishCommands(topics.commands(), jobList, commands, 0);
+        Map<String, String> processorEnv = prepare(topics, "bench-processor-" + tag, guarantee, jobList, 0);
 
         line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | peak RSS MB |\n|---|---:|---:|---:|---:|---:|");
         ObjectNode passthrough = drain("passthrough", Child.main(Passthrough.class,
@@ -132,26 +128,32 @@ public final class EndToEndBenchmark {
         section.put("processorToPassthrough", round(ratio, 2));
 
         Topics quiet = topics("bench-quiet-" + tag);
-        publishJobs(quiet, jobList);
-        Map<String, String> quietEnv = processorEnv(quiet, "bench-quiet-" + tag, guarantee);
-        load(quietEnv, jobList);
-        clock = t0;
-        publishCommands(quiet.commands(), jobList, commands, 0);
+        Map<String, String> quietEnv = prepare(quiet, "bench-quiet-" + tag, guarantee, jobList, 0);
         section.set("processorWithOutcomeLog", drain("processor, outcome log on", Child.jar(JAR, quietEnv,
                 OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
                 List.of(quiet.snapshots(), quiet.errors()), commands));
 
         Topics bad = topics("bench-bad-" + tag);
-        publishJobs(bad, jobList);
-        Map<String, String> badEnv = processorEnv(bad, "bench-bad-" + tag, guarantee);
-        load(badEnv, jobList);
-        clock = t0;
-        publishCommands(bad.commands(), jobList, commands, 10);
+        Map<String, String> badEnv = prepare(bad, "bench-bad-" + tag, guarantee, jobList, 10);
         section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", Child.jar(JAR, badEnv,
                 OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), commands));
         line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", ratio));
 
         section.set("latency", latency(topics, processorEnv, jobList, processor.get("recordsPerSecond").asDouble()));
+    }
+
+    /**
+     * Publishes the jobs to {@code topics}, has a processor with this application id store them,
+     * then publishes the commands (every {@code badEvery}-th one bad; 0: none); returns its environment.
+     */
+    private Map<String, String> prepare(Topics topics, String applicationId, String guarantee, List<BenchJob> jobList,
+                                        int badEvery) throws Exception {
+        publishJobs(topics, jobList);
+        Map<String, String> env = processorEnv(topics, applicationId, guarantee);
+        load(env, jobList);
+        clock = t0;
+        publishCommands(topics.commands(), jobList, commands, badEvery);
+        return env;
     }
 
     /** Starts {@code child}, waits until {@code expected} records are visible on {@code outputs}, stops it. */

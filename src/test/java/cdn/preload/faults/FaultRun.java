@@ -109,6 +109,15 @@ final class FaultRun implements AutoCloseable {
         return process;
     }
 
+    /** Starts instance {@code a} with {@code env}, publishes the jobs, and waits until they are stored. */
+    JarProcess startWithJobs(Workload workload, Map<String, String> env) {
+        JarProcess processor = processor("a", env);
+        processor.start().awaitRunning(WAIT);
+        publishJobs(workload.jobs());
+        awaitJobsLoaded(processor, workload.jobs());
+        return processor;
+    }
+
     Path stateDir(String instance) {
         return dir.resolve("state-" + instance);
     }

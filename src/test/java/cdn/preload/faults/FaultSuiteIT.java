@@ -88,10 +88,7 @@ class FaultSuiteIT {
         try (FaultRun run = new FaultRun(broker, "crash", dir)) {
             // Static membership: a restarted instance takes its partitions back without waiting for
             // the session timeout of the one that died.
-            JarProcess processor = run.processor("a", Map.of("KAFKA_GROUP_INSTANCE_ID", "crash-a"));
-            processor.start().awaitRunning(WAIT);
-            run.publishJobs(workload.jobs());
-            run.awaitJobsLoaded(processor, workload.jobs());
+            JarProcess processor = run.startWithJobs(workload, Map.of("KAFKA_GROUP_INSTANCE_ID", "crash-a"));
             List<Command> commands = workload.next(COMMANDS);
             run.publishCommands(commands);
 
@@ -118,10 +115,7 @@ class FaultSuiteIT {
     void brokerRestartsAreSurvivedWithoutRestartingTheProcessor() {
         Workload workload = new Workload(SEED + 1, 1_000, T0, 10);
         try (FaultRun run = new FaultRun(broker, "broker", dir)) {
-            JarProcess processor = run.processor("a", Map.of());
-            processor.start().awaitRunning(WAIT);
-            run.publishJobs(workload.jobs());
-            run.awaitJobsLoaded(processor, workload.jobs());
+            JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = workload.next(COMMANDS / 2);
             run.publishCommands(commands);
 
@@ -179,50 +173,35 @@ class FaultSuiteIT {
     @Test
     @Order(4)
     void aCleanShutdownLeavesTheGroupSoARestartAnswersWithinSeconds() {
-        Workload workload = new Workload(SEED + 3, 500, T0, 10);
-        try (FaultRun run = new FaultRun(broker, "restart", dir)) {
-            JarProcess processor = run.processor("a", Map.of());
-            processor.start().awaitRunning(WAIT);
-            run.publishJobs(workload.jobs());
-            run.awaitJobsLoaded(processor, workload.jobs());
-            List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));
-            run.publishCommands(commands);
-            run.awaitSettled(commands.size());
-
-            assertThat(processor.terminate()).as("exit status after SIGTERM (128 + 15), once closed").isEqualTo(143);
-            List<Command> later = workload.next(COMMANDS / 10);
-            run.publishCommands(later);
-            commands.addAll(later);
-            long restart = System.nanoTime();
-            processor.start();
-            double firstAnswer = run.firstOutcomeAfter(restart);
-            run.awaitSettled(commands.size());
-            Verdict outcomes = run.verify(commands);
-            Verdict store = run.verifyStore(processor, workload.expectedStore());
-            record("clean restart", "SIGTERM (exit status 143), then started again", outcomes, store,
-                    String.format("%.1f s from the new process to its first outcome", firstAnswer));
-            assertThat(firstAnswer).as("seconds to the first outcome after a restart").isLessThan(30);
-            assertClean(outcomes, store);
-        }
+        stopAndStartAgain("clean restart", SEED + 3, false, "SIGTERM (exit status 143), then started again");
     }
 
     @Test
     @Order(5)
     void losingTheLocalStateChangesNoAnswer() {
-        Workload workload = new Workload(SEED + 4, 500, T0, 10);
-        try (FaultRun run = new FaultRun(broker, "state-loss", dir)) {
-            JarProcess processor = run.processor("a", Map.of());
-            processor.start().awaitRunning(WAIT);
-            run.publishJobs(workload.jobs());
-            run.awaitJobsLoaded(processor, workload.jobs());
+        stopAndStartAgain("state loss", SEED + 4, true,
+                "state directory deleted between runs; every earlier command replayed");
+    }
+
+    /**
+     * Answers commands, stops with SIGTERM (optionally deleting the state directory), publishes more
+     * (with {@code loseState}, every earlier command again first), starts again and checks it all.
+     */
+    private static void stopAndStartAgain(String scenario, long seed, boolean loseState, String faults) {
+        Workload workload = new Workload(seed, 500, T0, 10);
+        try (FaultRun run = new FaultRun(broker, scenario.replace(' ', '-'), dir)) {
+            JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));
             run.publishCommands(commands);
             run.awaitSettled(commands.size());
 
-            assertThat(processor.terminate()).isEqualTo(143);
-            TestBroker.delete(run.stateDir("a"));
-            List<Command> later = new ArrayList<>(workload.replayAll());
-            later.addAll(workload.next(COMMANDS / 25));
+            assertThat(processor.terminate()).as("exit status after SIGTERM (128 + 15), once closed").isEqualTo(143);
+            List<Command> later = new ArrayList<>();
+            if (loseState) {
+                TestBroker.delete(run.stateDir("a"));
+                later.addAll(workload.replayAll());
+            }
+            later.addAll(workload.next(loseState ? COMMANDS / 25 : COMMANDS / 10));
             run.publishCommands(later);
             commands.addAll(later);
             long restart = System.nanoTime();
@@ -231,9 +210,9 @@ class FaultSuiteIT {
             run.awaitSettled(commands.size());
             Verdict outcomes = run.verify(commands);
             Verdict store = run.verifyStore(processor, workload.expectedStore());
-            record("state loss", "state directory deleted between runs; every earlier command replayed",
-                    outcomes, store, String.format("%.1f s from the new process (restoring) to its first outcome",
-                            firstAnswer));
+            record(scenario, faults, outcomes, store, String.format("%.1f s from the new process%s to its first outcome",
+                    firstAnswer, loseState ? " (restoring)" : ""));
+            assertThat(firstAnswer).as("seconds to the first outcome after a restart").isLessThan(30);
             assertClean(outcomes, store);
         }
     }
@@ -243,11 +222,12 @@ class FaultSuiteIT {
     void hostileInputIsAnsweredOrDeadLetteredWhileTheProcessorKeepsRunning() {
         Workload workload = new Workload(SEED + 5, 300, T0, 10);
         try (FaultRun run = new FaultRun(broker, "hostile", dir)) {
-            JarProcess processor = run.processor("a", Map.of());
-            processor.start().awaitRunning(WAIT);
+            JarProcess processor = run.startWithJobs(workload, Map.of());
+            List<ObjectNode> doomed = workload.jobs().subList(0, 20);
             List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread watch = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted() && processor.isAlive()) {
+                while (watching.get() && processor.isAlive()) {
                     String state = processor.state();
                     if (!"RUNNING".equals(state)) {
                         states.add(String.valueOf(state));
@@ -255,9 +235,6 @@ class FaultSuiteIT {
                     JarProcess.pause();
                 }
             }, "watch-state");
-            List<ObjectNode> doomed = workload.jobs().subList(0, 20);
-            run.publishJobs(workload.jobs());
-            run.awaitJobsLoaded(processor, workload.jobs());
             watch.start();
 
             HostileInput hostile = new HostileInput(SEED, workload.jobs().subList(20, workload.jobs().size()));
@@ -286,7 +263,7 @@ class FaultSuiteIT {
             } catch (AssertionError stillMissing) {
                 // counted below, record by record
             }
-            watch.interrupt();
+            watching.set(false);
             List<String> problems = new ArrayList<>();
             int checked = checkHostileOutcomes(run, commands, workload.jobs(), problems);
             Set<String> deadLetters = new HashSet<>();
