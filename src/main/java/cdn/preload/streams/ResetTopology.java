@@ -22,7 +22,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The processor's topology, the same in production and in tests.
@@ -36,8 +35,11 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class ResetTopology {
     /** Jobs by Id, with their recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
     public static final String JOB_STORE = "jobs";
-    /** Answers remembered for replays; its changelog is {@code <application.id>-answers-changelog}. */
-    public static final String ANSWER_STORE = "answers";
+    /**
+     * Answers remembered for replays, each with its command's timestamp; its changelog is
+     * {@code <application.id>-remembered-answers-changelog}.
+     */
+    public static final String ANSWER_STORE = "remembered-answers";
     /** Commands keyed by something other than their Id; topic {@code <application.id>-commands-by-job-id-repartition}. */
     public static final String REROUTE = "commands-by-job-id";
 
@@ -56,7 +58,7 @@ public final class ResetTopology {
     public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention, ResetObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(jobStore());
-        builder.addStateStore(answerStore(replayRetention));
+        builder.addStateStore(answerStore());
 
         builder.stream(topics.jobs(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("jobs-source"))
                 .process(() -> new JobStoreUpdater(observer), Named.as("store-job"), JOB_STORE);
@@ -115,11 +117,15 @@ public final class ResetTopology {
                 .withCachingEnabled();
     }
 
-    /** Each answer is written once and looked up by key and time, so a cache would only add work. */
-    private static StoreBuilder<WindowStore<Bytes, byte[]>> answerStore(Duration retention) {
-        return Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(ANSWER_STORE, retention, Duration.ofMillis(1), false),
-                        Serdes.Bytes(), Serdes.ByteArray())
+    /**
+     * A key-value store, not a window store: a lookup is one point read (a window store opens an
+     * iterator on each of its segments), and under exactly-once it restores from its checkpoint
+     * after a clean shutdown (the window store was rebuilt from its changelog at every start).
+     * Expiry is the processor's: see {@link ResetProcessor}. Each answer is written once and looked
+     * up by key, so a cache would only add work.
+     */
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> answerStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWER_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled();
     }
 

@@ -21,7 +21,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -98,8 +97,8 @@ class ResetTopologyTest extends ResetScenarios {
 
     private int countRemembered() {
         int count = 0;
-        try (KeyValueIterator<Windowed<Bytes>, byte[]> all =
-                     fixture.driver.<Bytes, byte[]>getWindowStore(ResetTopology.ANSWER_STORE).all()) {
+        try (KeyValueIterator<Bytes, byte[]> all =
+                     fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE).all()) {
             while (all.hasNext()) {
                 all.next();
                 count++;
