@@ -27,17 +27,25 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * the answer remembered. An accepted reset writes the job store and the answers store once each.
  *
  * <p>An answer is remembered for the replay retention, in record time: a command at time t finds
- * the answers given at times after t - retention. Older ones are ignored when found, and deleted
- * by a punctuation that scans the store each retention/24 of stream time, so that the store holds
- * about one retention of answers.
+ * the answers given at times after t - retention. Older ones are ignored when found, and deleted by
+ * a punctuation that runs every minute of wall-clock time. Each run reads a slice of the store
+ * where the last one stopped, at least 1,000 answers and enough to go round the whole store in 12
+ * hours, so that no run stalls the stream thread for long and an expired answer stays at most about
+ * 12 hours.
  */
 final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome> {
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    private static final int PURGE_MIN_SLICE = 1_000;
+    private static final long PURGE_ROUNDS = Duration.ofHours(12).dividedBy(PURGE_INTERVAL);
+
     private final RateLimit rateLimit;
     private final long replayRetentionMs;
     private final ResetObserver observer;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, StoredJob> jobs;
     private KeyValueStore<Bytes, byte[]> answers;
+    /** Where the next purge starts reading; null: at the beginning of the store. */
+    private Bytes purgeFrom;
 
     ResetProcessor(RateLimit rateLimit, long replayRetentionMs, ResetObserver observer) {
         this.rateLimit = rateLimit;
@@ -50,22 +58,28 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         this.context = context;
         jobs = context.getStateStore(ResetTopology.JOB_STORE);
         answers = context.getStateStore(ResetTopology.ANSWER_STORE);
-        context.schedule(Duration.ofMillis(Math.max(1, replayRetentionMs / 24)), PunctuationType.STREAM_TIME,
-                this::forgetExpired);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forgetExpired());
     }
 
-    /** Deletes the answers that no command at {@code streamTime} or later can replay any more. */
-    private void forgetExpired(long streamTime) {
-        long expiredUpTo = streamTime - replayRetentionMs;
+    /** Deletes, in the next slice of the store, the answers no command at stream time or later can replay. */
+    private void forgetExpired() {
+        long expiredUpTo = context.currentStreamTimeMs() - replayRetentionMs;
+        long slice = Math.max(PURGE_MIN_SLICE, answers.approximateNumEntries() / PURGE_ROUNDS);
         List<Bytes> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = answers.all()) {
-            while (all.hasNext()) {
-                KeyValue<Bytes, byte[]> answer = all.next();
+        Bytes next = null;
+        try (KeyValueIterator<Bytes, byte[]> answersFrom = answers.range(purgeFrom, null)) {
+            for (long read = 0; answersFrom.hasNext(); read++) {
+                KeyValue<Bytes, byte[]> answer = answersFrom.next();
+                if (read == slice) {
+                    next = answer.key;
+                    break;
+                }
                 if (Answers.timeOf(answer.value) <= expiredUpTo) {
                     expired.add(answer.key);
                 }
             }
         }
+        purgeFrom = next;
         expired.forEach(answers::delete);
     }
 

@@ -91,7 +91,26 @@ class ResetTopologyTest extends ResetScenarios {
         assertThat(countRemembered()).isEqualTo(100);
 
         fixture.reset("new", EXAMPLE_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(3)));
+        assertThat(countRemembered()).as("before the purge runs").isEqualTo(101);
 
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+
+        assertThat(countRemembered()).isEqualTo(1);
+    }
+
+    @Test
+    void thePurgeGoesRoundTheStoreASliceAtATime() {
+        fixture.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 2_500; i++) {
+            fixture.reset("old-" + i, OTHER_ID, EXAMPLE_UID, t0.plusMillis(i));
+        }
+        fixture.reset("new", EXAMPLE_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(3)));
+
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        assertThat(countRemembered()).as("after one purge of at most 1,000 answers").isBetween(1_501, 1_600);
+
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
         assertThat(countRemembered()).isEqualTo(1);
     }
 
