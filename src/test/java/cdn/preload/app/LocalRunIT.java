@@ -1,5 +1,6 @@
 package cdn.preload.app;
 
+import cdn.preload.streams.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -100,7 +101,7 @@ class LocalRunIT {
         }
         run.reader().join(TimeUnit.SECONDS.toMillis(10));
         assertThat(run.printed("Stopping the local Kafka broker...")).as(String.join("\n", run.output())).isTrue();
-        TopicSetupIT.deleteRecursively(dir);
+        TestBroker.delete(dir);
     }
 
     @Test
@@ -117,7 +118,7 @@ class LocalRunIT {
                     + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
                     + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
         } finally {
-            TopicSetupIT.deleteRecursively(dir);
+            TestBroker.delete(dir);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,7 @@ class TopicSetupIT {
     @BeforeAll
     static void startBroker() throws Exception {
         dir = Files.createTempDirectory("preload-topics-it");
-        broker = LocalKafka.start(Files.readString(Path.of("target", "broker.classpath")).trim(),
-                dir, LocalKafka.freePort(), LocalKafka.freePort());
+        broker = TestBroker.startOwn(dir);
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
@@ -39,18 +39,7 @@ class TopicSetupIT {
         if (broker != null) {
             broker.stop();
         }
-        deleteRecursively(dir);
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (java.io.IOException e) {
-            // best effort: a temporary directory
-        }
+        TestBroker.delete(dir);
     }
 
     private static List<TopicDefinition> fresh() {

@@ -3,6 +3,7 @@ package cdn.preload.bench;
 import cdn.preload.app.LocalKafka;
 import cdn.preload.app.TopicSetup;
 import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -74,8 +75,7 @@ public final class EndToEndBenchmark {
 
     private void run() throws Exception {
         dir = Files.createTempDirectory("preload-bench");
-        String classpath = Files.readString(Path.of("target", "broker.classpath")).trim();
-        broker = LocalKafka.start(classpath, dir.resolve("broker"), LocalKafka.freePort(), LocalKafka.freePort());
+        broker = TestBroker.startOwn(dir.resolve("broker"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -94,7 +94,7 @@ public final class EndToEndBenchmark {
             producer.close();
             admin.close();
             broker.stop();
-            deleteRecursively(dir);
+            TestBroker.delete(dir);
             Files.createDirectories(OUT);
             Files.writeString(OUT.resolve("results.json"), JSON.writeValueAsString(results));
             Files.writeString(OUT.resolve("results.md"), report.toString());
@@ -236,7 +236,7 @@ public final class EndToEndBenchmark {
         long loading = System.nanoTime();
         long loadRss = load(env, jobList);
         section.put("loadSeconds", round((System.nanoTime() - loading) / 1e9, 1)).put("loadPeakRssMB", loadRss >> 20);
-        deleteRecursively(Path.of(env.get("KAFKA_STATE_DIR")));
+        TestBroker.delete(Path.of(env.get("KAFKA_STATE_DIR")));
         long restoring = System.nanoTime();
         try (Child child = Child.jar(JAR, env, OUT.resolve("logs/scale-restore.log")).start()) {
             awaitRunning(env);
@@ -433,15 +433,6 @@ public final class EndToEndBenchmark {
                 throw new IllegalStateException("Waited " + timeout.toMinutes() + " min for " + what);
             }
             LockSupport.parkNanos(20_000_000L); // the poll interval of a wait with a deadline
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var paths = Files.walk(path)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

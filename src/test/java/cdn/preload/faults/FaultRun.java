@@ -62,6 +62,8 @@ final class FaultRun implements AutoCloseable {
     final OutcomeLog outcomes;
     private final List<JarProcess> processes = new ArrayList<>();
     private final long began = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicReference<Exception> publishFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     FaultRun(LocalKafka broker, String name, Path dir) {
         this.name = name;
@@ -130,23 +132,31 @@ final class FaultRun implements AutoCloseable {
         for (ObjectNode job : jobs) {
             send(topics.jobs(), job.get("Id").asText().getBytes(StandardCharsets.UTF_8), Workload.bytes(job), null);
         }
-        producer.flush();
+        flush();
     }
 
     void publishCommands(List<Command> commands) {
         for (Command command : commands) {
             send(topics.commands(), command.key().getBytes(StandardCharsets.UTF_8), command.value(), command.timestamp());
         }
-        producer.flush();
+        flush();
         log("published " + commands.size() + " commands");
     }
 
-    void send(String topic, byte[] key, byte[] value, Long timestamp) {
+    private void send(String topic, byte[] key, byte[] value, Long timestamp) {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (metadata, e) -> {
             if (e != null) {
-                throw new IllegalStateException("Cannot publish to " + topic, e);
+                publishFailure.compareAndSet(null, e);
             }
         });
+    }
+
+    /** Waits for every record sent to be written; a record the broker refused fails the test here. */
+    private void flush() {
+        producer.flush();
+        if (publishFailure.get() != null) {
+            throw new IllegalStateException("A record could not be published", publishFailure.get());
+        }
     }
 
     /** Publishes each record as it is and returns where each one landed, in order. */

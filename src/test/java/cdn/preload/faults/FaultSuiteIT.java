@@ -59,7 +59,7 @@ class FaultSuiteIT {
     @BeforeAll
     static void startBroker() throws IOException {
         dir = Files.createTempDirectory("preload-faults");
-        broker = LocalKafka.start(TestBroker.classpath(), dir.resolve("broker"), LocalKafka.freePort(), LocalKafka.freePort());
+        broker = TestBroker.startOwn(dir.resolve("broker"));
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("seed", Long.toString(SEED));
         facts.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -232,7 +232,9 @@ class FaultSuiteIT {
                     if (!"RUNNING".equals(state)) {
                         states.add(String.valueOf(state));
                     }
-                    JarProcess.pause();
+                    if (processor.exitsWithin(JarProcess.ASK_AGAIN)) {
+                        states.add("exited");
+                    }
                 }
             }, "watch-state");
             watch.start();

@@ -146,12 +146,7 @@ final class HostileInput {
     }
 
     private ObjectNode fresh() {
-        ObjectNode job = jobs.get(0).deepCopy();
-        StringBuilder id = new StringBuilder(24);
-        for (int i = 0; i < 24; i++) {
-            id.append(Character.forDigit(random.nextInt(16), 16));
-        }
-        return job.put("Id", id.toString()).put("Name", "hostile-" + next++);
+        return jobs.get(0).deepCopy().put("Id", Workload.hexId(random)).put("Name", "hostile-" + next++);
     }
 
     private String requestId() {

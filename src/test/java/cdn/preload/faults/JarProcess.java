@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class JarProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "preload-job-processor.jar");
+    /** How long a wait on the HTTP interface gives the process between two questions. */
+    static final Duration ASK_AGAIN = Duration.ofMillis(50);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -64,15 +66,27 @@ final class JarProcess implements AutoCloseable {
     JarProcess awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!"RUNNING".equals(state())) {
-            if (!process.isAlive()) {
+            if (exitsWithin(ASK_AGAIN)) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(name + " not RUNNING after " + timeout.toSeconds() + " s; see " + log);
             }
-            pause();
         }
         return this;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the process to exit: true if it has. Waits on the HTTP
+     * interface use it between two questions, so that they fail at once when the process dies.
+     */
+    boolean exitsWithin(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The Streams state on {@code /health/live}, or null while it does not answer. */
@@ -136,15 +150,6 @@ final class JarProcess implements AutoCloseable {
                 throw new AssertionError(name + " did not exit within " + timeout.toSeconds() + " s; see " + log);
             }
             return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void pause() {
-        try {
-            Thread.sleep(50); // the poll interval of a wait with a deadline, not a wait in itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +32,8 @@ final class OutcomeLog implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counts the consumer's polls; waiters wake at each one to look at their condition again. */
+    private final AtomicLong polls = new AtomicLong();
     private final Thread thread;
     private volatile RuntimeException failure;
 
@@ -61,6 +64,10 @@ final class OutcomeLog implements AutoCloseable {
                 }
                 for (TopicPartition partition : partitions) {
                     positions.put(partition, consumer.position(partition));
+                }
+                synchronized (polls) {
+                    polls.incrementAndGet();
+                    polls.notifyAll();
                 }
             }
         } catch (RuntimeException e) {
@@ -105,16 +112,34 @@ final class OutcomeLog implements AutoCloseable {
                 .allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue()), timeout, "the outputs to be read to their end");
     }
 
+    /**
+     * Waits until {@code condition} holds, looking at it again after each poll of the consumer
+     * (at least every 100 ms); fails after {@code timeout}.
+     */
     void await(BooleanSupplier condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (true) {
+            long seen = polls.get();
+            if (condition.getAsBoolean()) {
+                return;
+            }
             if (failure != null) {
                 throw new AssertionError("The outcome consumer failed", failure);
             }
-            if (System.nanoTime() > deadline) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 throw new AssertionError("Waited " + timeout.toSeconds() + " s for " + what);
             }
-            JarProcess.pause();
+            synchronized (polls) {
+                try {
+                    while (polls.get() == seen && failure == null && (left = deadline - System.nanoTime()) > 0) {
+                        polls.wait(Math.max(1, left / 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("Interrupted while waiting for " + what, e);
+                }
+            }
         }
     }
 

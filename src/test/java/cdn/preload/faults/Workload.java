@@ -195,6 +195,11 @@ final class Workload {
     }
 
     private String hexId() {
+        return hexId(random);
+    }
+
+    /** A well-formed job Id: 24 lower-case hexadecimal digits. */
+    static String hexId(Random random) {
         StringBuilder id = new StringBuilder(24);
         for (int i = 0; i < 24; i++) {
             id.append(Character.forDigit(random.nextInt(16), 16));

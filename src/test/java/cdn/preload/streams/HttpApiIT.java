@@ -74,7 +74,7 @@ class HttpApiIT extends RealProcessorTest {
     }
 
     @Test
-    void answersAreSentWithoutWaitingForNaglesAlgorithm() {
+    void theHttpServerIsStartedWithNaglesAlgorithmOff() {
         // Headers and body go out in two writes; with Nagle's algorithm on, the client's delayed ACK
         // held each answer back about 40 ms (the fault suite's 2,000 job queries took 89 s, then 2 s).
         assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");

@@ -34,6 +34,11 @@ public final class TestBroker {
         return broker;
     }
 
+    /** A broker of the caller's own, in {@code dir}, on free ports: for tests that stop or kill it. */
+    public static LocalKafka startOwn(Path dir) {
+        return LocalKafka.start(classpath(), dir, LocalKafka.freePort(), LocalKafka.freePort());
+    }
+
     /** The broker's classpath, as the build wrote it for the local run. */
     public static String classpath() {
         try {
