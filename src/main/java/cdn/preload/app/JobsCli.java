@@ -3,7 +3,7 @@ package cdn.preload.app;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
-import cdn.preload.streams.Json;
+import cdn.preload.domain.Json;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,7 +1,7 @@
 package cdn.preload.app;
 
 import cdn.preload.domain.ErrorCode;
-import cdn.preload.streams.Json;
+import cdn.preload.domain.Json;
 import cdn.preload.streams.ResetObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

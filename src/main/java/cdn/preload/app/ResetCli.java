@@ -1,8 +1,8 @@
 package cdn.preload.app;
 
 import cdn.preload.config.Settings;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
-import cdn.preload.streams.Json;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;

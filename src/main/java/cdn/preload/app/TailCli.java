@@ -1,7 +1,7 @@
 package cdn.preload.app;
 
 import cdn.preload.config.Settings;
-import cdn.preload.streams.Json;
+import cdn.preload.domain.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;

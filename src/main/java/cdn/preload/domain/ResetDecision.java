@@ -17,13 +17,12 @@ public final class ResetDecision {
         if (current == null) {
             return NOT_FOUND;
         }
-        if (command.aliUid() == null || !command.aliUid().equals(current.job().aliUid())) {
+        if (command.aliUid() == null || !command.aliUid().equals(current.aliUid())) {
             return PERMISSION_DENIED;
         }
         if (!limit.allows(current.recentResets(), timestamp)) {
             return TOO_MANY_REQUESTS;
         }
-        return new Decision.Accepted(new StoredJob(
-                current.job().restarted(), limit.record(current.recentResets(), timestamp)));
+        return new Decision.Accepted(current.restarted(limit.record(current.recentResets(), timestamp)));
     }
 }

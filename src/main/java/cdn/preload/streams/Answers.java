@@ -2,22 +2,38 @@ package cdn.preload.streams;
 
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
+import cdn.preload.domain.StoredJob;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * How answers are remembered for replays, in the answers store. The key is the command's Id,
- * RequestId and AliUid. The value is the command's timestamp (8 bytes), then the answer. A snapshot
- * is kept whole, since it cannot be rebuilt once the job changes; an error is kept as its code
- * alone, since its document follows from the catalogue and the replayed command, which by
- * definition carries the same RequestId and Id. A snapshot document starts with '{' and a code
- * never does, so the first byte of the answer tells them apart.
+ * RequestId and AliUid. The value is the command's timestamp (8 bytes), then the answer, in one of
+ * three forms that its first byte tells apart:
+ * <ul>
+ * <li>a zero byte: a snapshot of the job as it stands in the job store. A snapshot is the RequestId
+ *     and the job, and the job does not change as long as only resets touch it (its progress is at
+ *     zero after the first). So an accepted reset remembers 9 bytes, not the snapshot again;
+ * <li>'{': a snapshot document, whole. When the jobs topic changes or deletes a job, the snapshots
+ *     remembered as the job's are first written out whole ({@link #keepSnapshots});
+ * <li>an error code, alone: the error's document follows from the catalogue and the replayed
+ *     command, which by definition carries the same RequestId and Id.
+ * </ul>
  */
 final class Answers {
     private static final byte NO_ALI_UID = (byte) 0xFF; // never a byte of UTF-8 text
+    private static final byte SNAPSHOT_OF_THE_JOB = 0;
+    private static final int ID_LENGTH = 24;
     private static final byte[][] CODES = new byte[ErrorCode.values().length][];
 
     static {
@@ -35,6 +51,7 @@ final class Answers {
         byte[] aliUid = command.aliUid() == null ? null : command.aliUid().getBytes(StandardCharsets.UTF_8);
         ByteBuffer key = ByteBuffer.allocate(command.id().length() + Integer.BYTES + requestId.length
                 + (aliUid == null ? 1 : aliUid.length));
+        // the Id is ID_LENGTH ASCII bytes, checked before any answer is remembered
         key.put(command.id().getBytes(StandardCharsets.US_ASCII)).putInt(requestId.length).put(requestId);
         if (aliUid == null) {
             key.put(NO_ALI_UID);
@@ -44,9 +61,11 @@ final class Answers {
         return Bytes.wrap(key.array());
     }
 
-    /** What the store keeps for a snapshot answered at {@code timestamp}. */
-    static byte[] rememberSnapshot(long timestamp, byte[] snapshot) {
-        return withTime(timestamp, snapshot);
+    /** What the store keeps for a snapshot answered at {@code timestamp}: a reference to the stored job. */
+    static byte[] rememberSnapshot(long timestamp) {
+        byte[] value = new byte[Long.BYTES + 1];
+        ByteBuffer.wrap(value).putLong(timestamp).put(SNAPSHOT_OF_THE_JOB);
+        return value;
     }
 
     /** What the store keeps for an error answered at {@code timestamp}: its code. */
@@ -54,7 +73,7 @@ final class Answers {
         return withTime(timestamp, CODES[error.ordinal()]);
     }
 
-    private static byte[] withTime(long timestamp, byte[] answer) {
+    private static byte[] withTime(long timestamp, byte[] answer) { // answer: an error code
         byte[] value = new byte[Long.BYTES + answer.length];
         ByteBuffer.wrap(value).putLong(timestamp).put(answer);
         return value;
@@ -67,15 +86,53 @@ final class Answers {
 
     /** The error code of a remembered answer, or null for a snapshot. */
     static ErrorCode errorOf(byte[] remembered) {
-        return remembered[Long.BYTES] == '{' ? null
+        byte first = remembered[Long.BYTES];
+        return first == SNAPSHOT_OF_THE_JOB || first == '{' ? null
                 : ErrorCode.of(new String(remembered, Long.BYTES, remembered.length - Long.BYTES, StandardCharsets.US_ASCII));
     }
 
-    /** The answer given the first time, document for document; {@code error} is {@link #errorOf}. */
-    static Outcome replay(byte[] remembered, ErrorCode error, ResetCommand command) {
-        if (error == null) {
+    /**
+     * The answer given the first time, document for document; {@code error} is {@link #errorOf}, and
+     * {@code jobs} the job store, where a snapshot remembered as the job's is rebuilt from.
+     */
+    static Outcome replay(byte[] remembered, ErrorCode error, ResetCommand command, KeyValueStore<String, StoredJob> jobs) {
+        if (error != null) {
+            return Outcome.error(Json.write(ErrorEvent.of(error, command.requestId(), command.id())));
+        }
+        if (remembered[Long.BYTES] == '{') {
             return Outcome.snapshot(Arrays.copyOfRange(remembered, Long.BYTES, remembered.length));
         }
-        return Outcome.error(Json.write(ErrorEvent.of(error, command.requestId(), command.id())));
+        StoredJob job = jobs.get(command.id());
+        if (job == null) { // a change to the job writes its snapshots out first: this cannot be
+            throw new IllegalStateException("The answer to " + command.requestId() + " is a snapshot of job "
+                    + command.id() + ", which is not in the store");
+        }
+        return Outcome.snapshot(job.snapshot(command.requestId()));
+    }
+
+    /**
+     * Before the job {@code id} changes or goes (from the jobs topic), writes out whole the snapshots
+     * remembered as the job's, built from {@code current}, the job as it stands.
+     */
+    static void keepSnapshots(KeyValueStore<Bytes, byte[]> answers, String id, StoredJob current) {
+        List<KeyValue<Bytes, byte[]>> kept = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> ofTheJob = answers.prefixScan(
+                id.getBytes(StandardCharsets.US_ASCII), new ByteArraySerializer())) {
+            while (ofTheJob.hasNext()) {
+                KeyValue<Bytes, byte[]> answer = ofTheJob.next();
+                if (answer.value[Long.BYTES] == SNAPSHOT_OF_THE_JOB) {
+                    byte[] snapshot = current.snapshot(requestIdOf(answer.key.get()));
+                    byte[] value = new byte[Long.BYTES + snapshot.length];
+                    ByteBuffer.wrap(value).putLong(timeOf(answer.value)).put(snapshot);
+                    kept.add(KeyValue.pair(answer.key, value));
+                }
+            }
+        }
+        answers.putAll(kept);
+    }
+
+    private static String requestIdOf(byte[] key) {
+        int length = ByteBuffer.wrap(key).getInt(ID_LENGTH);
+        return new String(key, ID_LENGTH + Integer.BYTES, length, StandardCharsets.UTF_8);
     }
 }

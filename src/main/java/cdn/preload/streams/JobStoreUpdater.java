@@ -2,8 +2,10 @@ package cdn.preload.streams;
 
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.StoredJob;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,7 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the job store in step with the jobs topic: an upsert replaces the job (its reset history
- * stays), a tombstone deletes it. A job that cannot be parsed, or stored under its key, is thrown
+ * stays), a tombstone deletes it. Snapshots remembered for replays as the job's are written out
+ * whole before the job changes. A job that cannot be parsed, or stored under its key, is thrown
  * out to the dead letter queue (through the processing exception handler, like a bad command).
  */
 final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
@@ -23,6 +26,7 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     private final ResetObserver observer;
     private KeyValueStore<String, StoredJob> jobs;
+    private KeyValueStore<Bytes, byte[]> answers;
 
     JobStoreUpdater(ResetObserver observer) {
         this.observer = observer;
@@ -31,6 +35,7 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         jobs = context.getStateStore(ResetTopology.JOB_STORE);
+        answers = context.getStateStore(ResetTopology.ANSWER_STORE);
     }
 
     @Override
@@ -48,7 +53,11 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
             throw new InvalidJobException("The job record has no key; it must be the job's Id.");
         }
         if (value == null) {
-            jobs.delete(key);
+            StoredJob current = jobs.get(key);
+            if (current != null) {
+                Answers.keepSnapshots(answers, key, current);
+                jobs.delete(key);
+            }
             return;
         }
         if (value.length > MAX_JOB_BYTES) {
@@ -71,6 +80,10 @@ final class JobStoreUpdater implements Processor<String, byte[], Void, Void> {
             throw new InvalidJobException("The job's Id " + job.id() + " does not match the record key.");
         }
         StoredJob current = jobs.get(key);
-        jobs.put(key, current == null ? StoredJob.of(job) : current.withJob(job));
+        StoredJob updated = current == null ? StoredJob.of(job) : current.withJob(job);
+        if (current != null && !current.sameDocument(updated)) {
+            Answers.keepSnapshots(answers, key, current);
+        }
+        jobs.put(key, updated);
     }
 }

@@ -3,28 +3,29 @@ package cdn.preload.streams;
 import cdn.preload.domain.Decision;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;
-import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Answers each command on the job's partition: a replay gets the remembered answer (step 3);
  * otherwise the reset is decided against the stored job (steps 4 to 7), the store is updated and
- * the answer remembered. An accepted reset writes the job store and the answers store once each.
+ * the answer remembered. An accepted reset writes the job store and the answers store once each; the
+ * answer it remembers is a reference to the job, 9 bytes (see {@link Answers}).
  *
  * <p>An answer is remembered for the replay retention, in record time: a command at time t finds
  * the answers given at times after t - retention. Older ones are ignored when found, and deleted by
@@ -93,7 +94,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
             byte[] remembered = remembered(answerKey, record.timestamp());
             if (remembered != null) {
                 ErrorCode error = Answers.errorOf(remembered);
-                outcome = Answers.replay(remembered, error, command);
+                outcome = Answers.replay(remembered, error, command, jobs);
                 observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
             } else {
                 outcome = answer(command, answerKey, record.timestamp(), start);
@@ -117,8 +118,8 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         Decision decision = ResetDecision.decide(jobs.get(command.id()), command, timestamp, rateLimit);
         if (decision instanceof Decision.Accepted accepted) {
             jobs.put(command.id(), accepted.updated());
-            byte[] snapshot = Json.write(new Snapshot(command.requestId(), accepted.updated().job()));
-            answers.put(answerKey, Answers.rememberSnapshot(timestamp, snapshot));
+            byte[] snapshot = accepted.updated().snapshot(command.requestId());
+            answers.put(answerKey, Answers.rememberSnapshot(timestamp));
             observer.answered(command.requestId(), command.id(), null, false, System.nanoTime() - start);
             return Outcome.snapshot(snapshot);
         }

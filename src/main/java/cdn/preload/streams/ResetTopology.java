@@ -1,6 +1,7 @@
 package cdn.preload.streams;
 
 import cdn.preload.domain.CommandParser;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ public final class ResetTopology {
         builder.addStateStore(answerStore());
 
         builder.stream(topics.jobs(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("jobs-source"))
-                .process(() -> new JobStoreUpdater(observer), Named.as("store-job"), JOB_STORE);
+                .process(() -> new JobStoreUpdater(observer), Named.as("store-job"), JOB_STORE, ANSWER_STORE);
 
         Map<String, KStream<byte[], Checked>> routes = builder
                 .stream(topics.commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("commands-source"))
@@ -113,8 +114,15 @@ public final class ResetTopology {
 
     private static StoreBuilder<KeyValueStore<String, StoredJob>> jobStore() {
         return Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(JOB_STORE), Serdes.String(), Json.serdeFor(StoredJob.class))
+                        Stores.persistentKeyValueStore(JOB_STORE), Serdes.String(), storedJobSerde())
                 .withCachingEnabled();
+    }
+
+    /** Stored jobs in their binary form: see {@link StoredJob#toBytes()}. */
+    private static Serde<StoredJob> storedJobSerde() {
+        Serializer<StoredJob> serializer = (topic, job) -> job == null ? null : job.toBytes();
+        Deserializer<StoredJob> deserializer = (topic, bytes) -> bytes == null ? null : StoredJob.fromBytes(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     /**

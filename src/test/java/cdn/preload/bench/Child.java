@@ -2,12 +2,14 @@ package cdn.preload.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** A benchmarked application in a JVM of its own, so that its CPU time and memory are its own. */
@@ -69,6 +71,29 @@ final class Child implements AutoCloseable {
             // not Linux, or already gone
         }
         return 0;
+    }
+
+    /**
+     * CPU time (user and system) so far by thread group, in milliseconds: thread names as Linux
+     * keeps them (the first 15 characters), digits dropped, so that e.g. all GC threads are one
+     * group. Empty where /proc is not there.
+     */
+    Map<String, Long> cpuByThread() {
+        Map<String, Long> groups = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : tasks) {
+                String stat = Files.readString(task.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
+                String[] fields = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                groups.merge(name, ticks * 10, Long::sum); // USER_HZ is 100 on Linux
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or already gone
+        }
+        return groups;
     }
 
     boolean isAlive() {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,6 +59,8 @@ public final class EndToEndBenchmark {
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
     /** With -Dbench.profile=true the processor's drain is recorded with JFR (target/bench/processor-*.jfr). */
+    /** Which variants run besides the processor: passthrough, copy, outcome-log, bad, latency (default: all). */
+    private final List<String> variants = List.of(System.getProperty("bench.variants", "passthrough,copy,outcome-log,bad,latency").split(","));
     private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectNode results = JSON.createObjectNode();
@@ -110,35 +113,46 @@ public final class EndToEndBenchmark {
         Map<String, String> processorEnv = prepare(topics, "bench-processor-" + tag, guarantee, jobList, 0);
 
         line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | peak RSS MB |\n|---|---:|---:|---:|---:|---:|");
-        ObjectNode passthrough = drain("passthrough", Child.main(Passthrough.class,
-                baselineEnv("bench-passthrough-" + tag, guarantee, topics.commands(), createTopic("bench-passthrough-out-" + tag)),
-                OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag), commands);
-        ObjectNode copy = drain("copy loop", Child.main(CopyLoop.class,
-                baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), createTopic("bench-copy-out-" + tag)),
-                OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), commands);
+        if (variants.contains("passthrough")) {
+            section.set("passthrough", drain("passthrough", Child.main(Passthrough.class,
+                    baselineEnv("bench-passthrough-" + tag, guarantee, topics.commands(), createTopic("bench-passthrough-out-" + tag)),
+                    OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag), commands));
+        }
+        if (variants.contains("copy")) {
+            section.set("copyLoop", drain("copy loop", Child.main(CopyLoop.class,
+                    baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), createTopic("bench-copy-out-" + tag)),
+                    OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), commands));
+        }
         String[] profile = Boolean.getBoolean("bench.profile")
                 ? new String[] {"-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr")}
                 : new String[0];
         ObjectNode processor = drain("processor", Child.jar(JAR, processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
                 profile), List.of(topics.snapshots(), topics.errors()), commands);
-        section.set("passthrough", passthrough);
-        section.set("copyLoop", copy);
         section.set("processor", processor);
-        double ratio = processor.get("recordsPerSecond").asDouble() / passthrough.get("recordsPerSecond").asDouble();
-        section.put("processorToPassthrough", round(ratio, 2));
+        if (section.has("passthrough")) {
+            double ratio = processor.get("recordsPerSecond").asDouble() / section.get("passthrough").get("recordsPerSecond").asDouble();
+            section.put("processorToPassthrough", round(ratio, 2));
+        }
 
-        Topics quiet = topics("bench-quiet-" + tag);
-        Map<String, String> quietEnv = prepare(quiet, "bench-quiet-" + tag, guarantee, jobList, 0);
-        section.set("processorWithOutcomeLog", drain("processor, outcome log on", Child.jar(JAR, quietEnv,
-                OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
-                List.of(quiet.snapshots(), quiet.errors()), commands));
-
-        Topics bad = topics("bench-bad-" + tag);
-        Map<String, String> badEnv = prepare(bad, "bench-bad-" + tag, guarantee, jobList, 10);
-        section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", Child.jar(JAR, badEnv,
-                OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), commands));
-        line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", ratio));
-
+        if (variants.contains("outcome-log")) {
+            Topics quiet = topics("bench-quiet-" + tag);
+            Map<String, String> quietEnv = prepare(quiet, "bench-quiet-" + tag, guarantee, jobList, 0);
+            section.set("processorWithOutcomeLog", drain("processor, outcome log on", Child.jar(JAR, quietEnv,
+                    OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
+                    List.of(quiet.snapshots(), quiet.errors()), commands));
+        }
+        if (variants.contains("bad")) {
+            Topics bad = topics("bench-bad-" + tag);
+            Map<String, String> badEnv = prepare(bad, "bench-bad-" + tag, guarantee, jobList, 10);
+            section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", Child.jar(JAR, badEnv,
+                    OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), commands));
+        }
+        if (section.has("processorToPassthrough")) {
+            line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
+        }
+        if (!variants.contains("latency")) {
+            return;
+        }
         section.set("latency", latency(topics, processorEnv, jobList, processor.get("recordsPerSecond").asDouble()));
     }
 
@@ -160,10 +174,18 @@ public final class EndToEndBenchmark {
     private ObjectNode drain(String variant, Child child, List<String> outputs, int expected) {
         try (Observer observer = new Observer(broker.bootstrapServers(), outputs, false); child) {
             Duration[] cpuAtFirst = new Duration[1];
-            observer.onFirst(() -> cpuAtFirst[0] = child.cpu());
+            AtomicReference<Map<String, Long>> threadsAtFirst = new AtomicReference<>(Map.of());
+            long[] brokerCpuAtFirst = new long[1];
+            observer.onFirst(() -> {
+                brokerCpuAtFirst[0] = brokerCpuMillis();
+                cpuAtFirst[0] = child.cpu();
+                threadsAtFirst.set(child.cpuByThread());
+            });
             child.start();
             await(() -> observer.count() >= expected || !child.isAlive(), Duration.ofMinutes(20), variant + " to drain");
             Duration cpuAtLast = child.cpu();
+            Map<String, Long> threadsAtLast = child.cpuByThread();
+            long brokerCpu = brokerCpuMillis() - brokerCpuAtFirst[0];
             long rss = child.peakRss();
             double seconds = (observer.lastNanos() - observer.firstNanos()) / 1e9;
             double perSecond = (observer.count() - 1) / seconds;
@@ -173,8 +195,22 @@ public final class EndToEndBenchmark {
                     .put("peakRssMB", rss >> 20);
             line(String.format(Locale.ROOT, "| %s | %d | %.1f | %,d | %.1f | %d |", variant, observer.count(), seconds,
                     Math.round(perSecond), cpuPer100k, rss >> 20));
+            row.put("brokerCpuSecondsPer100k", round(brokerCpu / 1e3 / observer.count() * 100_000, 2));
+            ObjectNode threads = row.putObject("cpuSecondsPer100kByThread");
+            threadsAtLast.forEach((name, ms) -> {
+                long used = ms - threadsAtFirst.get().getOrDefault(name, 0L);
+                if (used > 0) {
+                    threads.put(name, round(used / 1e3 / observer.count() * 100_000, 2));
+                }
+            });
+            System.out.println(variant + ", broker CPU s per 100k: " + row.get("brokerCpuSecondsPer100k")
+                    + ", CPU s per 100k by thread: " + threads);
             return row;
         }
+    }
+
+    private long brokerCpuMillis() {
+        return ProcessHandle.of(broker.pid()).flatMap(handle -> handle.info().totalCpuDuration()).orElse(Duration.ZERO).toMillis();
     }
 
     /** The processor at 25%, 50% and 75% of {@code maxRate}: time from send to visible (read_committed). */

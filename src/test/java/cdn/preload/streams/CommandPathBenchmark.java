@@ -4,14 +4,13 @@ import cdn.preload.domain.CommandParser;
 import cdn.preload.domain.Decision;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;
-import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The work the processor does per command, without Kafka: parse the command, build its answer key,
- * read the stored job (deserialise), decide, write the stored job and the snapshot (serialise).
+ * read the stored job, decide, write the stored job, the remembered answer and the snapshot.
  * Run with {@code bin/jmh} (which adds {@code -prof gc} for allocation per operation).
  */
 @State(Scope.Thread)
@@ -37,30 +36,45 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class CommandPathBenchmark {
-    private final Serde<StoredJob> storedJobs = Json.serdeFor(StoredJob.class);
     private byte[] command;
-    private byte[] storedJob;
+    private byte[] jobAtZero;
+    private byte[] jobInProgress;
     private long time;
 
     @Setup
     public void setUp() {
         command = ("{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\",\"Id\":\"" + Examples.EXAMPLE_ID
                 + "\",\"AliUid\":\"" + Examples.EXAMPLE_UID + "\"}").getBytes(StandardCharsets.UTF_8);
-        storedJob = storedJobs.serializer().serialize("jobs", new StoredJob(Examples.EXAMPLE_JOB,
-                new long[] {1_000, 61_000, 121_000, 181_000, 241_000}));
+        long[] resets = {1_000, 61_000, 121_000, 181_000, 241_000};
+        jobInProgress = new StoredJob(Examples.EXAMPLE_JOB, resets).toBytes();
+        jobAtZero = new StoredJob(Examples.EXAMPLE_JOB.restarted(), resets).toBytes();
         time = 1_000_000_000L;
     }
 
-    /** An accepted reset, the whole path: what the processor does for most commands. */
+    /**
+     * An accepted reset of a job already reset since its last update, the whole path: what the
+     * processor does for most commands.
+     */
     @Benchmark
     public void acceptedReset(Blackhole sink) {
+        accept(jobAtZero, sink);
+    }
+
+    /** An accepted reset of a job whose progress is not at zero: the job's JSON is read and written. */
+    @Benchmark
+    public void acceptedResetOfAJobInProgress(Blackhole sink) {
+        accept(jobInProgress, sink);
+    }
+
+    private void accept(byte[] stored, Blackhole sink) {
         ResetCommand parsed = CommandParser.parse(command);
         Bytes answerKey = Answers.key(parsed);
-        StoredJob current = storedJobs.deserializer().deserialize("jobs", storedJob);
+        StoredJob current = StoredJob.fromBytes(stored);
         Decision.Accepted accepted = (Decision.Accepted) ResetDecision.decide(current, parsed, time, RateLimit.DEFAULT);
         sink.consume(answerKey);
-        sink.consume(storedJobs.serializer().serialize("jobs", accepted.updated()));
-        sink.consume(Json.write(new Snapshot(parsed.requestId(), accepted.updated().job())));
+        sink.consume(Answers.rememberSnapshot(time));
+        sink.consume(accepted.updated().toBytes());
+        sink.consume(accepted.updated().snapshot(parsed.requestId()));
     }
 
     /** A refused command (404): parse, key, decide on no job, write the error event. */
@@ -79,12 +93,12 @@ public class CommandPathBenchmark {
 
     @Benchmark
     public StoredJob readStoredJob() {
-        return storedJobs.deserializer().deserialize("jobs", storedJob);
+        return StoredJob.fromBytes(jobAtZero);
     }
 
     @Benchmark
     public byte[] writeSnapshot() {
-        return Json.write(new Snapshot("15C66C7B-671A-4297-9187-2C4477247A74", Examples.EXAMPLE_JOB));
+        return StoredJob.fromBytes(jobAtZero).snapshot("15C66C7B-671A-4297-9187-2C4477247A74");
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.Json;
 import static cdn.preload.streams.ProcessorHarness.json;
 
 import cdn.preload.domain.ApiPage;

@@ -1,6 +1,7 @@
 package cdn.preload.streams;
 
 import cdn.preload.domain.Job;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.StoredJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

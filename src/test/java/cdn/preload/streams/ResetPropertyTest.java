@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.domain.Decision;

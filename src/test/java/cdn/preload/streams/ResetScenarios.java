@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_REQUEST_ID;
@@ -231,6 +232,29 @@ abstract class ResetScenarios {
         assertThat(replay.topic()).isEqualTo(Answer.SNAPSHOT);
         assertThat(replay.document()).isEqualTo(first);
         assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(new StoredJob(progressed, new long[] {t0.toEpochMilli()}));
+    }
+
+    @Test
+    void replaysReturnEachResetsOwnSnapshotAcrossUpdatesAndTheDeletionOfTheJob() {
+        h.putJob(EXAMPLE_JOB);
+        h.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+        h.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
+        h.putJob(EXAMPLE_ID, EXAMPLE_JOB, t0.plusSeconds(2)); // the same job again: progress back at 1
+        h.reset("r-3", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(3));
+        h.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(4));
+        h.reset("r-4", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(5));
+        List<Answer> firsts = h.snapshots(4);
+        h.deleteJob(EXAMPLE_ID, t0.plusSeconds(6));
+
+        for (int i = 1; i <= 4; i++) {
+            h.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(10 + i));
+        }
+
+        assertThat(h.snapshots(4)).isEqualTo(firsts);
+        assertSnapshot(firsts.get(0), expectedSnapshot("r-1"));
+        assertThat(firsts.get(3).document()).contains("\"Name\":\"renamed\"");
+        h.reset("r-5", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(20));
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-5", EXAMPLE_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;

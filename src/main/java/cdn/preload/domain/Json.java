@@ -1,4 +1,4 @@
-package cdn.preload.streams;
+package cdn.preload.domain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
