@@ -68,6 +68,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String ROCKSDB_MEMORY_MB = "ROCKSDB_MEMORY_MB";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
+    /** The producer's batch size by default (256 KiB). */
+    public static final int BATCH_SIZE = 256 * 1024;
     /** The processor's producer request limit (2 MiB), so that the largest input fits in a dead letter. */
     public static final int MAX_REQUEST_SIZE = 2 * 1024 * 1024;
 
@@ -177,6 +179,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
         // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
         kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
+        // Larger producer batches than the 16 KiB default: fewer requests for the broker to handle and
+        // less work per record in the producer. Measured in docs/PERFORMANCE.md.
+        kafka.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE));
         // All RocksDB stores of an instance share one memory budget (ROCKSDB_MEMORY_MB).
         kafka.setProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
         // Stores and internal topics keep the names the topology gives them, across versions.

@@ -33,6 +33,10 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBuffers);
+        // Kafka Streams turns optimize_filters_for_hits on: no bloom filter in the largest sorted run,
+        // so that a key not in the store costs a data block read there. Most lookups of the answers
+        // store are such misses (a command seen for the first time).
+        options.setOptimizeFiltersForHits(false);
         options.setTableFormatConfig(table);
     }
 

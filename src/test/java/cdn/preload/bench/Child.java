@@ -79,8 +79,13 @@ final class Child implements AutoCloseable {
      * group. Empty where /proc is not there.
      */
     Map<String, Long> cpuByThread() {
+        return cpuByThread(process.pid());
+    }
+
+    /** {@link #cpuByThread()} of any process. */
+    static Map<String, Long> cpuByThread(long pid) {
         Map<String, Long> groups = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
                 String stat = Files.readString(task.resolve("stat"));
                 int open = stat.indexOf('(');

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * A plain consumer-to-producer loop from {@code BENCH_IN} to {@code BENCH_OUT}, with what Kafka
  * Streams would use: under exactly_once_v2 a transaction per commit interval (100 ms) that carries
  * the consumed offsets, read_committed input; under at_least_once a flush and an offset commit per
- * commit interval (30 s). Batching as Streams sets it (1000 records a poll, linger 100 ms).
+ * commit interval (30 s). Batching as Streams sets it (1000 records a poll, linger 100 ms), and the
+ * processor's batch size.
  */
 public final class CopyLoop {
     private CopyLoop() {
@@ -48,6 +49,9 @@ public final class CopyLoop {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 100,
                 ProducerConfig.ACKS_CONFIG, "all"));
+        if (kafka.getProperty(ProducerConfig.BATCH_SIZE_CONFIG) != null) { // the processor's batch size
+            producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, kafka.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
+        }
         if (exactlyOnce) {
             producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-copy-loop");
         }

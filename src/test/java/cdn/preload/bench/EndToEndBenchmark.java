@@ -56,6 +56,8 @@ public final class EndToEndBenchmark {
 
     private final int jobs = Integer.getInteger("bench.jobs", 10_000);
     private final int commands = Integer.getInteger("bench.commands", 500_000);
+    /** Commands drained before the measured ones, to warm each new JVM up (its JIT compiler above all). */
+    private final int warmup = Integer.getInteger("bench.warmup", 200_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
     /** With -Dbench.profile=true the processor's drain is recorded with JFR (target/bench/processor-*.jfr). */
@@ -85,7 +87,7 @@ public final class EndToEndBenchmark {
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
         results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", one local KRaft broker (Kafka 4.4.0), every application in its own JVM with " + Child.HEAP);
-        results.put("jobs", jobs).put("commands", commands);
+        results.put("jobs", jobs).put("commands", commands).put("warmupCommands", warmup);
         try {
             for (String guarantee : guarantees) {
                 throughputAndLatency(guarantee);
@@ -112,22 +114,27 @@ public final class EndToEndBenchmark {
         Topics topics = topics("bench-" + tag);
         Map<String, String> processorEnv = prepare(topics, "bench-processor-" + tag, guarantee, jobList, 0);
 
-        line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | peak RSS MB |\n|---|---:|---:|---:|---:|---:|");
+        line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | broker CPU s per 100k | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|");
         if (variants.contains("passthrough")) {
             section.set("passthrough", drain("passthrough", Child.main(Passthrough.class,
                     baselineEnv("bench-passthrough-" + tag, guarantee, topics.commands(), createTopic("bench-passthrough-out-" + tag)),
-                    OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag), commands));
+                    OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag), warmup + commands));
         }
         if (variants.contains("copy")) {
             section.set("copyLoop", drain("copy loop", Child.main(CopyLoop.class,
                     baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), createTopic("bench-copy-out-" + tag)),
-                    OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), commands));
+                    OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), warmup + commands));
         }
-        String[] profile = Boolean.getBoolean("bench.profile")
-                ? new String[] {"-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr")}
-                : new String[0];
+        List<String> jvm = new ArrayList<>();
+        if (Boolean.getBoolean("bench.profile")) {
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr"));
+        }
+        // e.g. -Dbench.processor.jvm=-agentpath:...libasyncProfiler.so=start,event=itimer,file=...
+        jvm.addAll(List.of(System.getProperty("bench.processor.jvm", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
+        String[] profile = jvm.toArray(String[]::new);
         ObjectNode processor = drain("processor", Child.jar(JAR, processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
-                profile), List.of(topics.snapshots(), topics.errors()), commands);
+                profile), List.of(topics.snapshots(), topics.errors()), warmup + commands);
         section.set("processor", processor);
         if (section.has("passthrough")) {
             double ratio = processor.get("recordsPerSecond").asDouble() / section.get("passthrough").get("recordsPerSecond").asDouble();
@@ -139,13 +146,13 @@ public final class EndToEndBenchmark {
             Map<String, String> quietEnv = prepare(quiet, "bench-quiet-" + tag, guarantee, jobList, 0);
             section.set("processorWithOutcomeLog", drain("processor, outcome log on", Child.jar(JAR, quietEnv,
                     OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
-                    List.of(quiet.snapshots(), quiet.errors()), commands));
+                    List.of(quiet.snapshots(), quiet.errors()), warmup + commands));
         }
         if (variants.contains("bad")) {
             Topics bad = topics("bench-bad-" + tag);
             Map<String, String> badEnv = prepare(bad, "bench-bad-" + tag, guarantee, jobList, 10);
             section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", Child.jar(JAR, badEnv,
-                    OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), commands));
+                    OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors()), warmup + commands));
         }
         if (section.has("processorToPassthrough")) {
             line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
@@ -166,52 +173,66 @@ public final class EndToEndBenchmark {
         Map<String, String> env = processorEnv(topics, applicationId, guarantee);
         load(env, jobList);
         clock = t0;
-        publishCommands(topics.commands(), jobList, commands, badEvery);
+        publishCommands(topics.commands(), jobList, warmup + commands, badEvery);
         return env;
     }
 
-    /** Starts {@code child}, waits until {@code expected} records are visible on {@code outputs}, stops it. */
+    /**
+     * Starts {@code child} and waits until {@code expected} records are visible on {@code outputs},
+     * then stops it. The first {@link #warmup} of them warm the new JVM up and are not measured:
+     * throughput and CPU are from the last warm-up output to the last output.
+     */
     private ObjectNode drain(String variant, Child child, List<String> outputs, int expected) {
         try (Observer observer = new Observer(broker.bootstrapServers(), outputs, false); child) {
-            Duration[] cpuAtFirst = new Duration[1];
-            AtomicReference<Map<String, Long>> threadsAtFirst = new AtomicReference<>(Map.of());
-            long[] brokerCpuAtFirst = new long[1];
-            observer.onFirst(() -> {
-                brokerCpuAtFirst[0] = brokerCpuMillis();
-                cpuAtFirst[0] = child.cpu();
-                threadsAtFirst.set(child.cpuByThread());
-            });
+            AtomicReference<CpuSample> atMark = new AtomicReference<>();
+            observer.at(Math.max(1, warmup), () -> atMark.set(CpuSample.of(child, broker.pid())));
             child.start();
             await(() -> observer.count() >= expected || !child.isAlive(), Duration.ofMinutes(20), variant + " to drain");
-            Duration cpuAtLast = child.cpu();
-            Map<String, Long> threadsAtLast = child.cpuByThread();
-            long brokerCpu = brokerCpuMillis() - brokerCpuAtFirst[0];
+            CpuSample atLast = CpuSample.of(child, broker.pid());
+            long measured = observer.count() - Math.max(1, warmup);
             long rss = child.peakRss();
-            double seconds = (observer.lastNanos() - observer.firstNanos()) / 1e9;
-            double perSecond = (observer.count() - 1) / seconds;
-            double cpuPer100k = (cpuAtLast.toMillis() - cpuAtFirst[0].toMillis()) / 1e3 / observer.count() * 100_000;
-            ObjectNode row = JSON.createObjectNode().put("records", observer.count()).put("seconds", round(seconds, 1))
+            double seconds = (observer.lastNanos() - observer.markNanos()) / 1e9;
+            double perSecond = measured / seconds;
+            double cpuPer100k = per100k(atLast.process() - atMark.get().process(), measured);
+            ObjectNode row = JSON.createObjectNode().put("records", measured).put("seconds", round(seconds, 1))
                     .put("recordsPerSecond", Math.round(perSecond)).put("cpuSecondsPer100k", round(cpuPer100k, 1))
-                    .put("peakRssMB", rss >> 20);
-            line(String.format(Locale.ROOT, "| %s | %d | %.1f | %,d | %.1f | %d |", variant, observer.count(), seconds,
-                    Math.round(perSecond), cpuPer100k, rss >> 20));
-            row.put("brokerCpuSecondsPer100k", round(brokerCpu / 1e3 / observer.count() * 100_000, 2));
-            ObjectNode threads = row.putObject("cpuSecondsPer100kByThread");
-            threadsAtLast.forEach((name, ms) -> {
-                long used = ms - threadsAtFirst.get().getOrDefault(name, 0L);
-                if (used > 0) {
-                    threads.put(name, round(used / 1e3 / observer.count() * 100_000, 2));
-                }
-            });
-            System.out.println(variant + ", broker CPU s per 100k: " + row.get("brokerCpuSecondsPer100k")
-                    + ", CPU s per 100k by thread: " + threads);
+                    .put("peakRssMB", rss >> 20)
+                    .put("brokerCpuSecondsPer100k", round(per100k(atLast.broker() - atMark.get().broker(), measured), 2));
+            row.set("cpuSecondsPer100kByThread", byThread(atMark.get().threads(), atLast.threads(), measured));
+            row.set("brokerCpuSecondsPer100kByThread", byThread(atMark.get().brokerThreads(), atLast.brokerThreads(), measured));
+            line(String.format(Locale.ROOT, "| %s | %d | %.1f | %,d | %.1f | %.1f | %d |", variant, measured, seconds,
+                    Math.round(perSecond), cpuPer100k, row.get("brokerCpuSecondsPer100k").asDouble(), rss >> 20));
+            System.out.println(variant + ", CPU s per 100k by thread: " + row.get("cpuSecondsPer100kByThread")
+                    + "; the broker's: " + row.get("brokerCpuSecondsPer100kByThread"));
             return row;
         }
     }
 
-    private long brokerCpuMillis() {
-        return ProcessHandle.of(broker.pid()).flatMap(handle -> handle.info().totalCpuDuration()).orElse(Duration.ZERO).toMillis();
+    /** CPU used by the benchmarked process and by the broker so far, in milliseconds, in all and by thread group. */
+    private record CpuSample(long process, Map<String, Long> threads, long broker, Map<String, Long> brokerThreads) {
+        static CpuSample of(Child child, long brokerPid) {
+            return new CpuSample(child.cpu().toMillis(), child.cpuByThread(),
+                    ProcessHandle.of(brokerPid).flatMap(handle -> handle.info().totalCpuDuration()).orElse(Duration.ZERO).toMillis(),
+                    Child.cpuByThread(brokerPid));
+        }
     }
+
+    private static double per100k(long millis, long records) {
+        return millis / 1e3 / records * 100_000;
+    }
+
+    /** CPU seconds per 100k records by thread group, for the groups that used at least 10 ms. */
+    private static ObjectNode byThread(Map<String, Long> before, Map<String, Long> after, long records) {
+        ObjectNode groups = JSON.createObjectNode();
+        after.forEach((name, millis) -> {
+            long used = millis - before.getOrDefault(name, 0L);
+            if (used >= 10) {
+                groups.put(name, round(per100k(used, records), 2));
+            }
+        });
+        return groups;
+    }
+
 
     /** The processor at 25%, 50% and 75% of {@code maxRate}: time from send to visible (read_committed). */
     private ArrayNode latency(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate) {
@@ -220,7 +241,7 @@ public final class EndToEndBenchmark {
         try (Child child = Child.jar(JAR, env, OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log")).start();
              Observer observer = new Observer(broker.bootstrapServers(), List.of(topics.snapshots(), topics.errors()), true)) {
             awaitRunning(env);
-            int sequence = commands;
+            int sequence = warmup + commands;
             // The first round (half the maximum, not reported) warms the new JVM's JIT and caches.
             for (double fraction : new double[] {-0.5, 0.25, 0.5, 0.75}) {
                 boolean warmUp = fraction < 0;
@@ -355,6 +376,7 @@ public final class EndToEndBenchmark {
         env.put("TOPIC_DLQ", topics.deadLetters());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
+        env.putAll(extraEnv());
         return env;
     }
 
@@ -367,6 +389,18 @@ public final class EndToEndBenchmark {
         env.put("KAFKA_STATE_DIR", dir.resolve("state-" + applicationId).toString());
         env.put("BENCH_IN", in);
         env.put("BENCH_OUT", out);
+        env.putAll(extraEnv());
+        return env;
+    }
+
+    /** Settings for every variant alike, to compare configurations: -Dbench.env=KAFKA_BATCH_SIZE=262144,... */
+    private static Map<String, String> extraEnv() {
+        Map<String, String> env = new HashMap<>();
+        for (String setting : System.getProperty("bench.env", "").split(",")) {
+            if (!setting.isBlank()) {
+                env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+            }
+        }
         return env;
     }
 

@@ -16,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A read_committed consumer on output topics that counts what becomes visible and when: the first
- * and the last arrival, and, for records whose RequestId was registered with {@link #sent}, the
+ * A read_committed consumer on output topics that counts what becomes visible and when: a chosen
+ * arrival and the last, and, for records whose RequestId was registered with {@link #sent}, the
  * time from send to visible.
  */
 final class Observer implements AutoCloseable {
@@ -28,9 +28,10 @@ final class Observer implements AutoCloseable {
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private final Thread thread;
-    private volatile long firstNanos;
+    private volatile long markNanos;
     private volatile long lastNanos;
-    private volatile Runnable onFirst = () -> { };
+    private volatile long mark = 1;
+    private volatile Runnable atMark = () -> { };
 
     Observer(String bootstrapServers, List<String> topics, boolean fromEnd) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -59,8 +60,10 @@ final class Observer implements AutoCloseable {
         thread.start();
     }
 
-    void onFirst(Runnable action) {
-        onFirst = action;
+    /** Runs {@code action} when the {@code n}-th record (from 1) becomes visible, and notes the time. */
+    void at(long n, Runnable action) {
+        mark = n;
+        atMark = action;
     }
 
     /** Registers a RequestId as sent now; its answer will yield a latency. */
@@ -73,9 +76,9 @@ final class Observer implements AutoCloseable {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
-                    if (count.getAndIncrement() == 0) {
-                        firstNanos = now;
-                        onFirst.run();
+                    if (count.incrementAndGet() == mark) {
+                        markNanos = now;
+                        atMark.run();
                     }
                     lastNanos = now;
                     if (!sentAt.isEmpty() && record.value() != null) {
@@ -113,8 +116,9 @@ final class Observer implements AutoCloseable {
         return count.get();
     }
 
-    long firstNanos() {
-        return firstNanos;
+    /** When the record given to {@link #at} became visible. */
+    long markNanos() {
+        return markNanos;
     }
 
     long lastNanos() {

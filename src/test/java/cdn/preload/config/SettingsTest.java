@@ -34,6 +34,7 @@ class SettingsTest {
                         "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
                 .containsEntry("ensure.explicit.internal.resource.naming", "true")
                 .containsEntry("max.request.size", "2097152")
+                .containsEntry("batch.size", "262144")
                 .containsEntry("rocksdb.config.setter", "cdn.preload.streams.BoundedRocksDb")
                 .containsEntry("preload.rocksdb.memory.bytes", Long.toString(128L << 20));
     }

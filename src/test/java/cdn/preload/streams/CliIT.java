@@ -1,6 +1,5 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
@@ -12,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cdn.preload.app.Cli;
 import cdn.preload.app.LocalKafka;
 import cdn.preload.domain.ErrorCode;
+import cdn.preload.domain.Json;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,11 +1,11 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static cdn.preload.streams.ProcessorHarness.json;
 
 import cdn.preload.domain.ApiPage;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;
+import cdn.preload.domain.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

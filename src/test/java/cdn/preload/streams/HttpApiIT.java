@@ -1,6 +1,5 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
@@ -14,6 +13,7 @@ import cdn.preload.app.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;
+import cdn.preload.domain.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

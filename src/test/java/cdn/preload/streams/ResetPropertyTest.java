@@ -1,6 +1,5 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.domain.Decision;
@@ -8,6 +7,7 @@ import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;

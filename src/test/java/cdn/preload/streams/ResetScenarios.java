@@ -1,6 +1,5 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_REQUEST_ID;
@@ -17,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cdn.preload.domain.ApiPage;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import cdn.preload.streams.ProcessorHarness.DeadLetter;

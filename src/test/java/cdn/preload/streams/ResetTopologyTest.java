@@ -1,6 +1,5 @@
 package cdn.preload.streams;
 
-import cdn.preload.domain.Json;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
@@ -13,8 +12,13 @@ import static cdn.preload.streams.ProcessorHarness.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.domain.ErrorCode;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
+import cdn.preload.domain.ResetCommand;
+import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +129,40 @@ class ResetTopologyTest extends ResetScenarios {
             }
         }
         return count;
+    }
+
+    @Test
+    void anAcceptedResetRemembersNineBytesNotItsSnapshot() {
+        fixture.putJob(EXAMPLE_JOB);
+
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        fixture.answer();
+        byte[] remembered = fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
+                .get(Answers.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)));
+        assertThat(remembered).hasSize(9);
+    }
+
+    @Test
+    void valuesWrittenByEarlierVersionsAreStillReadAndReplayed() {
+        // A job stored by an earlier version (read from its JSON form), and an answer it remembered whole.
+        byte[] earlierJob = ("{\"Job\":" + new String(Json.write(EXAMPLE_JOB.restarted()), StandardCharsets.UTF_8)
+                + ",\"Resets\":[" + t0.toEpochMilli() + "]}").getBytes(StandardCharsets.UTF_8);
+        fixture.driver.<String, StoredJob>getKeyValueStore(ResetTopology.JOB_STORE)
+                .put(EXAMPLE_ID, StoredJob.fromBytes(earlierJob));
+        byte[] snapshot = Json.write(new Snapshot("r-1", EXAMPLE_JOB.restarted()));
+        byte[] earlierAnswer = ByteBuffer.allocate(Long.BYTES + snapshot.length).putLong(t0.toEpochMilli()).put(snapshot).array();
+        fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
+                .put(Answers.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)), earlierAnswer);
+
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
+        fixture.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(2));
+
+        List<ProcessorHarness.Answer> answers = fixture.snapshots(2);
+        assertThat(answers.get(0).document()).isEqualTo(new String(snapshot, StandardCharsets.UTF_8));
+        assertThat(answers.get(1).document())
+                .isEqualTo(new String(Json.write(new Snapshot("r-2", EXAMPLE_JOB.restarted())), StandardCharsets.UTF_8));
+        assertThat(fixture.storedJob(EXAMPLE_ID).recentResets()).containsExactly(t0.toEpochMilli(), t0.plusSeconds(2).toEpochMilli());
     }
 
     @Test
