@@ -43,8 +43,13 @@ public final class Json {
     }
 
     public static <T> T read(byte[] json, Class<T> type) {
+        return read(json, 0, json.length, type);
+    }
+
+    /** The {@code length} bytes of {@code json} from {@code offset}, read as a {@code type}. */
+    public static <T> T read(byte[] json, int offset, int length, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return MAPPER.readValue(json, offset, length, type);
         } catch (JsonProcessingException e) {
             throw new SerializationException("Not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

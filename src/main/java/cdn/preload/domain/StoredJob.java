@@ -24,19 +24,22 @@ public final class StoredJob {
     private static final long[] NONE = new long[0];
     private static final byte[] SNAPSHOT_START = "{\"RequestId\":\"".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] document;
+    /** The document is {@code source} from index {@code from} to its end (read from the store without a copy). */
+    private final byte[] source;
+    private final int from;
     private final String aliUid;
     private final boolean atStart;
     private final long[] recentResets;
     private Job job;
 
     public StoredJob(Job job, long[] recentResets) {
-        this(Json.write(Objects.requireNonNull(job, "job")), job.aliUid(), isAtStart(job), recentResets);
+        this(Json.write(Objects.requireNonNull(job, "job")), 0, job.aliUid(), isAtStart(job), recentResets);
         this.job = job;
     }
 
-    private StoredJob(byte[] document, String aliUid, boolean atStart, long[] recentResets) {
-        this.document = document;
+    private StoredJob(byte[] source, int from, String aliUid, boolean atStart, long[] recentResets) {
+        this.source = source;
+        this.from = from;
         this.aliUid = aliUid;
         this.atStart = atStart;
         this.recentResets = recentResets == null ? NONE : recentResets;
@@ -54,7 +57,7 @@ public final class StoredJob {
     public Job job() {
         Job parsed = job;
         if (parsed == null) {
-            parsed = Json.read(document, Job.class);
+            parsed = Json.read(source, from, source.length - from, Job.class);
             job = parsed;
         }
         return parsed;
@@ -76,7 +79,7 @@ public final class StoredJob {
 
     /** Whether {@code other} holds the same job document (the reset histories aside). */
     public boolean sameDocument(StoredJob other) {
-        return Arrays.equals(document, other.document);
+        return Arrays.equals(source, from, source.length, other.source, other.from, other.source.length);
     }
 
     /**
@@ -84,7 +87,7 @@ public final class StoredJob {
      * progress is already at zero, the document is the same, and is neither parsed nor written.
      */
     public StoredJob restarted(long[] resets) {
-        return atStart ? new StoredJob(document, aliUid, true, resets) : new StoredJob(job().restarted(), resets);
+        return atStart ? new StoredJob(source, from, aliUid, true, resets) : new StoredJob(job().restarted(), resets);
     }
 
     /**
@@ -93,14 +96,15 @@ public final class StoredJob {
      */
     public byte[] snapshot(String requestId) {
         byte[] quoted = quoted(requestId);
-        byte[] snapshot = new byte[SNAPSHOT_START.length + quoted.length + 2 + document.length - 1];
+        int documentLength = source.length - from;
+        byte[] snapshot = new byte[SNAPSHOT_START.length + quoted.length + 2 + documentLength - 1];
         System.arraycopy(SNAPSHOT_START, 0, snapshot, 0, SNAPSHOT_START.length);
         int at = SNAPSHOT_START.length;
         System.arraycopy(quoted, 0, snapshot, at, quoted.length);
         at += quoted.length;
         snapshot[at++] = '"';
         snapshot[at++] = ',';
-        System.arraycopy(document, 1, snapshot, at, document.length - 1); // the document without its '{'
+        System.arraycopy(source, from + 1, snapshot, at, documentLength - 1); // the document without its '{'
         return snapshot;
     }
 
@@ -122,7 +126,7 @@ public final class StoredJob {
     public byte[] toBytes() {
         byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
         ByteBuffer bytes = ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
-                + (owner == null ? 0 : owner.length) + 1 + document.length);
+                + (owner == null ? 0 : owner.length) + 1 + source.length - from);
         bytes.put(FORMAT).putInt(recentResets.length);
         for (long reset : recentResets) {
             bytes.putLong(reset);
@@ -131,7 +135,7 @@ public final class StoredJob {
         if (owner != null) {
             bytes.put(owner);
         }
-        return bytes.put((byte) (atStart ? 1 : 0)).put(document).array();
+        return bytes.put((byte) (atStart ? 1 : 0)).put(source, from, source.length - from).array();
     }
 
     /** Reads {@link #toBytes()}, or the JSON form of earlier versions. */
@@ -155,7 +159,7 @@ public final class StoredJob {
             bytes.position(bytes.position() + ownerLength);
         }
         boolean atStart = bytes.get() == 1;
-        return new StoredJob(Arrays.copyOfRange(value, bytes.position(), value.length), owner, atStart, resets);
+        return new StoredJob(value, bytes.position(), owner, atStart, resets);
     }
 
     /** The JSON form of the store's values before the binary one. */
@@ -164,18 +168,17 @@ public final class StoredJob {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoredJob other && Arrays.equals(document, other.document)
-                && Arrays.equals(recentResets, other.recentResets);
+        return o instanceof StoredJob other && sameDocument(other) && Arrays.equals(recentResets, other.recentResets);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(document) + Arrays.hashCode(recentResets);
+        return 31 * Arrays.hashCode(Arrays.copyOfRange(source, from, source.length)) + Arrays.hashCode(recentResets);
     }
 
     @Override
     public String toString() {
-        return "StoredJob[job=" + new String(document, StandardCharsets.UTF_8) + ", recentResets="
+        return "StoredJob[job=" + new String(source, from, source.length - from, StandardCharsets.UTF_8) + ", recentResets="
                 + Arrays.toString(recentResets) + "]";
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -263,13 +265,15 @@ public final class EndToEndBenchmark {
                     sequence++;
                 }
                 await(() -> observer.pending() == 0, Duration.ofMinutes(2), "every latency answer");
-                long[] measured = observer.takeLatencies();
+                long[][] measured = observer.takeLatencies();
                 if (warmUp) {
                     continue;
                 }
+                Arrays.sort(measured, Comparator.comparingLong(sample -> sample[0]));
+                writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100), measured, start);
                 // the first second warms up the new rate
-                long[] steady = Arrays.copyOfRange(measured, Math.min(rate, measured.length / 4), measured.length);
-                Arrays.sort(steady);
+                long[] steady = Arrays.stream(measured, Math.min(rate, measured.length / 4), measured.length)
+                        .mapToLong(sample -> sample[1]).sorted().toArray();
                 ObjectNode row = rows.addObject().put("fraction", fraction).put("commandsPerSecond", rate)
                         .put("p50ms", ms(steady, 0.5)).put("p99ms", ms(steady, 0.99)).put("p999ms", ms(steady, 0.999))
                         .put("maxms", ms(steady, 1.0));
@@ -278,7 +282,47 @@ public final class EndToEndBenchmark {
                         row.get("maxms").asDouble()));
             }
         }
+        keepRocksDbLogs(env);
         return rows;
+    }
+
+    /** RocksDB's own logs of the processor's stores (flushes, compactions, stalls), to target/bench/rocksdb/. */
+    private static void keepRocksDbLogs(Map<String, String> env) {
+        Path state = Path.of(env.get("KAFKA_STATE_DIR"));
+        try (var files = Files.walk(state)) {
+            for (Path log : files.filter(file -> file.getFileName().toString().equals("LOG")).toList()) {
+                Path copy = OUT.resolve("rocksdb").resolve(state.relativize(log).toString().replace('/', '_'));
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The latencies of one load over time, for finding what made a tail: per 100 ms of send time,
+     * the commands sent and their largest latency (target/bench/latency-*.csv).
+     */
+    private static void writeTimeline(String name, long[][] bySendTime, long start) {
+        StringBuilder csv = new StringBuilder("sent_s,commands,max_latency_ms\n");
+        int i = 0;
+        while (i < bySendTime.length) {
+            long bucket = (bySendTime[i][0] - start) / 100_000_000L;
+            int count = 0;
+            long max = 0;
+            for (; i < bySendTime.length && (bySendTime[i][0] - start) / 100_000_000L == bucket; i++) {
+                count++;
+                max = Math.max(max, bySendTime[i][1]);
+            }
+            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f%n", bucket / 10.0, count, max / 1e6));
+        }
+        try {
+            Files.createDirectories(OUT);
+            Files.writeString(OUT.resolve("latency-" + name + ".csv"), csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A million jobs: the time to load them, and to restore them after the state directory is deleted. */

@@ -26,7 +26,7 @@ final class Observer implements AutoCloseable {
     private final AtomicLong count = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    private final List<Long> latencies = new ArrayList<>();
+    private final List<long[]> latencies = new ArrayList<>();
     private final Thread thread;
     private volatile long markNanos;
     private volatile long lastNanos;
@@ -85,7 +85,7 @@ final class Observer implements AutoCloseable {
                         Long sent = sentAt.remove(requestId(record.value()));
                         if (sent != null) {
                             synchronized (latencies) {
-                                latencies.add(now - sent);
+                                latencies.add(new long[] {sent, now - sent});
                             }
                         }
                     }
@@ -125,10 +125,10 @@ final class Observer implements AutoCloseable {
         return lastNanos;
     }
 
-    /** The latencies measured so far, in nanoseconds, and forgets them. */
-    long[] takeLatencies() {
+    /** The latencies measured so far, each as its send time and its latency in nanoseconds, and forgets them. */
+    long[][] takeLatencies() {
         synchronized (latencies) {
-            long[] taken = latencies.stream().mapToLong(Long::longValue).toArray();
+            long[][] taken = latencies.toArray(long[][]::new);
             latencies.clear();
             return taken;
         }
