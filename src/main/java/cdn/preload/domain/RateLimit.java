@@ -1,7 +1,6 @@
 package cdn.preload.domain;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * At most {@code maxResets} accepted resets of one job within any {@code window} of record time.
@@ -32,13 +31,24 @@ public record RateLimit(int maxResets, Duration window) {
     }
 
     /**
-     * The recent resets after accepting one at {@code timestamp}: sorted, and only the newest
+     * The recent resets (sorted, as this method returns them) after accepting one at
+     * {@code timestamp}: sorted, and only the newest
      * {@code maxResets}, which is all the limit ever needs while commands arrive in timestamp order.
      */
     public long[] record(long[] recentResets, long timestamp) {
-        long[] all = Arrays.copyOf(recentResets, recentResets.length + 1);
-        all[recentResets.length] = timestamp;
-        Arrays.sort(all);
-        return all.length <= maxResets ? all : Arrays.copyOfRange(all, all.length - maxResets, all.length);
+        int kept = Math.min(recentResets.length + 1, maxResets);
+        long[] newest = new long[kept];
+        // merge the sorted resets with the new one, from the newest down, keeping the newest few
+        int from = recentResets.length - 1;
+        boolean placed = false;
+        for (int to = kept - 1; to >= 0; to--) {
+            if (!placed && (from < 0 || timestamp >= recentResets[from])) {
+                newest[to] = timestamp;
+                placed = true;
+            } else {
+                newest[to] = recentResets[from--];
+            }
+        }
+        return newest;
     }
 }

@@ -1,7 +1,6 @@
 package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -95,47 +94,63 @@ public final class StoredJob {
      * job's 14 fields. The same bytes as the {@link Snapshot} written as JSON.
      */
     public byte[] snapshot(String requestId) {
-        byte[] quoted = quoted(requestId);
+        byte[] escaped = isPlain(requestId) ? null : escaped(requestId);
+        int quotedLength = escaped == null ? requestId.length() : escaped.length;
         int documentLength = source.length - from;
-        byte[] snapshot = new byte[SNAPSHOT_START.length + quoted.length + 2 + documentLength - 1];
+        byte[] snapshot = new byte[SNAPSHOT_START.length + quotedLength + 2 + documentLength - 1];
         System.arraycopy(SNAPSHOT_START, 0, snapshot, 0, SNAPSHOT_START.length);
         int at = SNAPSHOT_START.length;
-        System.arraycopy(quoted, 0, snapshot, at, quoted.length);
-        at += quoted.length;
+        if (escaped == null) {
+            for (int i = 0; i < quotedLength; i++) {
+                snapshot[at + i] = (byte) requestId.charAt(i);
+            }
+        } else {
+            System.arraycopy(escaped, 0, snapshot, at, quotedLength);
+        }
+        at += quotedLength;
         snapshot[at++] = '"';
         snapshot[at++] = ',';
         System.arraycopy(source, from + 1, snapshot, at, documentLength - 1); // the document without its '{'
         return snapshot;
     }
 
-    /** The string's UTF-8 bytes as they stand between the quotes of a JSON string. */
-    private static byte[] quoted(String text) {
-        byte[] plain = new byte[text.length()];
-        for (int i = 0; i < plain.length; i++) {
+    /** Whether the text is printable ASCII with nothing to escape in a JSON string. */
+    private static boolean isPlain(String text) {
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
-                byte[] written = Json.write(text); // escapes, or more than ASCII: as Jackson writes it
-                return Arrays.copyOfRange(written, 1, written.length - 1);
+                return false;
             }
-            plain[i] = (byte) c;
         }
-        return plain;
+        return true;
+    }
+
+    /** The text's UTF-8 bytes between the quotes of a JSON string, escaped as Jackson writes them. */
+    private static byte[] escaped(String text) {
+        byte[] written = Json.write(text);
+        return Arrays.copyOfRange(written, 1, written.length - 1);
     }
 
     /** The binary form kept in the store. */
     public byte[] toBytes() {
         byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer bytes = ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
-                + (owner == null ? 0 : owner.length) + 1 + source.length - from);
-        bytes.put(FORMAT).putInt(recentResets.length);
+        int documentLength = source.length - from;
+        byte[] bytes = new byte[1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
+                + (owner == null ? 0 : owner.length) + 1 + documentLength];
+        bytes[0] = FORMAT;
+        int at = putInt(bytes, 1, recentResets.length);
         for (long reset : recentResets) {
-            bytes.putLong(reset);
+            at = putInt(bytes, at, (int) (reset >>> 32));
+            at = putInt(bytes, at, (int) reset);
         }
-        bytes.putInt(owner == null ? -1 : owner.length);
+        at = putInt(bytes, at, owner == null ? -1 : owner.length);
         if (owner != null) {
-            bytes.put(owner);
+            System.arraycopy(owner, 0, bytes, at, owner.length);
+            at += owner.length;
         }
-        return bytes.put((byte) (atStart ? 1 : 0)).put(source, from, source.length - from).array();
+        bytes[at++] = (byte) (atStart ? 1 : 0);
+        System.arraycopy(source, from, bytes, at, documentLength);
+        return bytes;
     }
 
     /** Reads {@link #toBytes()}, or the JSON form of earlier versions. */
@@ -147,19 +162,32 @@ public final class StoredJob {
         if (value[0] != FORMAT) {
             throw new IllegalArgumentException("Unknown stored job format " + value[0]);
         }
-        ByteBuffer bytes = ByteBuffer.wrap(value, 1, value.length - 1);
-        long[] resets = new long[bytes.getInt()];
-        for (int i = 0; i < resets.length; i++) {
-            resets[i] = bytes.getLong();
+        long[] resets = new long[getInt(value, 1)];
+        int at = 1 + Integer.BYTES;
+        for (int i = 0; i < resets.length; i++, at += Long.BYTES) {
+            resets[i] = ((long) getInt(value, at) << 32) | (getInt(value, at + Integer.BYTES) & 0xFFFFFFFFL);
         }
-        int ownerLength = bytes.getInt();
+        int ownerLength = getInt(value, at);
+        at += Integer.BYTES;
         String owner = null;
         if (ownerLength >= 0) {
-            owner = new String(value, bytes.position(), ownerLength, StandardCharsets.UTF_8);
-            bytes.position(bytes.position() + ownerLength);
+            owner = new String(value, at, ownerLength, StandardCharsets.UTF_8);
+            at += ownerLength;
         }
-        boolean atStart = bytes.get() == 1;
-        return new StoredJob(value, bytes.position(), owner, atStart, resets);
+        boolean atStart = value[at] == 1;
+        return new StoredJob(value, at + 1, owner, atStart, resets);
+    }
+
+    private static int putInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+        return at + Integer.BYTES;
+    }
+
+    private static int getInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
     }
 
     /** The JSON form of the store's values before the binary one. */

@@ -45,13 +45,38 @@ final class Answers {
     private Answers() {
     }
 
-    /** Id (24 ASCII bytes), RequestId length and bytes, then AliUid bytes or a marker for none. */
+    /**
+     * Id (24 ASCII bytes), RequestId length (4 bytes) and UTF-8 bytes, then AliUid UTF-8 bytes or a
+     * marker for none. Built in one array: the Id is checked to be ASCII before any answer is
+     * remembered, and a RequestId or AliUid that is ASCII too (the usual case) is copied as it is.
+     */
     static Bytes key(ResetCommand command) {
+        String id = command.id();
+        String requestId = command.requestId();
+        String aliUid = command.aliUid();
+        if (!isAscii(requestId) || (aliUid != null && !isAscii(aliUid))) {
+            return keyOfText(command);
+        }
+        byte[] key = new byte[ID_LENGTH + Integer.BYTES + requestId.length() + (aliUid == null ? 1 : aliUid.length())];
+        int at = putAscii(id, key, 0);
+        key[at++] = (byte) (requestId.length() >>> 24);
+        key[at++] = (byte) (requestId.length() >>> 16);
+        key[at++] = (byte) (requestId.length() >>> 8);
+        key[at++] = (byte) requestId.length();
+        at = putAscii(requestId, key, at);
+        if (aliUid == null) {
+            key[at] = NO_ALI_UID;
+        } else {
+            putAscii(aliUid, key, at);
+        }
+        return Bytes.wrap(key);
+    }
+
+    private static Bytes keyOfText(ResetCommand command) {
         byte[] requestId = command.requestId().getBytes(StandardCharsets.UTF_8);
         byte[] aliUid = command.aliUid() == null ? null : command.aliUid().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer key = ByteBuffer.allocate(command.id().length() + Integer.BYTES + requestId.length
+        ByteBuffer key = ByteBuffer.allocate(ID_LENGTH + Integer.BYTES + requestId.length
                 + (aliUid == null ? 1 : aliUid.length));
-        // the Id is ID_LENGTH ASCII bytes, checked before any answer is remembered
         key.put(command.id().getBytes(StandardCharsets.US_ASCII)).putInt(requestId.length).put(requestId);
         if (aliUid == null) {
             key.put(NO_ALI_UID);
@@ -61,10 +86,29 @@ final class Answers {
         return Bytes.wrap(key.array());
     }
 
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int putAscii(String text, byte[] into, int at) {
+        for (int i = 0; i < text.length(); i++) {
+            into[at + i] = (byte) text.charAt(i);
+        }
+        return at + text.length();
+    }
+
     /** What the store keeps for a snapshot answered at {@code timestamp}: a reference to the stored job. */
     static byte[] rememberSnapshot(long timestamp) {
         byte[] value = new byte[Long.BYTES + 1];
-        ByteBuffer.wrap(value).putLong(timestamp).put(SNAPSHOT_OF_THE_JOB);
+        for (int i = 0; i < Long.BYTES; i++) {
+            value[i] = (byte) (timestamp >>> (56 - 8 * i)); // big-endian, as ByteBuffer reads it back
+        }
+        value[Long.BYTES] = SNAPSHOT_OF_THE_JOB;
         return value;
     }
 

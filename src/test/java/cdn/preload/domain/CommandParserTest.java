@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,6 +136,50 @@ class CommandParserTest {
                     .isInstanceOf(UnparseableCommandException.class)
                     .hasMessageStartingWith("The command is not valid JSON: Document nesting depth")
                     .hasMessageContaining("exceeds the maximum allowed");
+        }
+    }
+
+    @Test
+    void theFastPathReadsExactlyWhatJacksonReadsOrLeavesTheInputToIt() {
+        Random random = new Random(11);
+        String[] names = {"RequestId", "Id", "AliUid", "Other", "id", "Request\\u0049d"};
+        String[] values = {"\"r-1\"", "\"665d3af3621bccf3fe29e1a4\"", "\"\"", "\"a\\\"b\"", "\"tab\tin\"", "\"é\"",
+            "\"\\u0041\"", "null", "7", "{}", "[\"x\"]", "\"" + "x".repeat(256) + "\"", "\"" + "x".repeat(257) + "\"", "\"~\u007f\""};
+        String[] spaces = {"", " ", "\n", "\t", "\r\n ", "\u00a0"};
+        int plain = 0;
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder json = new StringBuilder(spaces[random.nextInt(random.nextInt(spaces.length) + 1)]).append('{');
+            int fields = random.nextInt(4);
+            for (int f = 0; f < fields; f++) {
+                if (f > 0) {
+                    json.append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)]).append(',');
+                }
+                json.append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)])
+                        .append('"').append(names[random.nextInt(random.nextInt(6) + 1)]).append('"')
+                        .append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)]).append(':')
+                        .append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)])
+                        .append(values[random.nextInt(random.nextInt(values.length) + 1)]);
+            }
+            json.append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)]).append('}').append(spaces[random.nextInt(random.nextInt(spaces.length) + 1)]);
+            byte[] whole = json.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = random.nextInt(10) > 0 ? whole // or truncated, or with something after the object
+                    : random.nextBoolean() ? Arrays.copyOf(whole, random.nextInt(whole.length))
+                    : (json + (random.nextBoolean() ? "}" : ",")).getBytes(StandardCharsets.UTF_8);
+            if (PlainCommand.read(bytes) != null) {
+                plain++;
+            }
+            assertThat(outcome(() -> CommandParser.parse(bytes))).as(new String(bytes, StandardCharsets.UTF_8))
+                    .isEqualTo(outcome(() -> CommandParser.parseWithJackson(bytes)));
+        }
+        assertThat(plain).as("inputs the fast path read").isGreaterThan(1_000);
+    }
+
+    /** A command, or the error's message, RequestId and Id. */
+    private static Object outcome(Supplier<ResetCommand> parse) {
+        try {
+            return parse.get();
+        } catch (UnparseableCommandException e) {
+            return List.of(e.getMessage(), String.valueOf(e.requestId()), String.valueOf(e.id()));
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class RateLimitTest {
@@ -27,6 +30,21 @@ class RateLimitTest {
         long[] kept = limit.record(new long[] {1_000, 2_000, 4_000}, 3_000);
         assertThat(kept).containsExactly(2_000, 3_000, 4_000);
         assertThat(limit.record(new long[0], 7)).containsExactly(7);
+    }
+
+    @Test
+    void recordingKeepsTheNewestResetsOfAnyHistoryEvenOneLongerThanALoweredLimit() {
+        Random random = new Random(7);
+        for (int round = 0; round < 10_000; round++) {
+            RateLimit any = new RateLimit(1 + random.nextInt(6), Duration.ofSeconds(10));
+            long[] history = random.longs(random.nextInt(9), 0, 50).sorted().toArray();
+            long timestamp = random.nextInt(60);
+
+            long[] all = LongStream.concat(Arrays.stream(history), LongStream.of(timestamp)).sorted().toArray();
+            long[] newest = Arrays.copyOfRange(all, Math.max(0, all.length - any.maxResets()), all.length);
+            assertThat(any.record(history, timestamp)).as("%s + %d, keeping %d", Arrays.toString(history), timestamp,
+                    any.maxResets()).containsExactly(newest);
+        }
     }
 
     @Test
