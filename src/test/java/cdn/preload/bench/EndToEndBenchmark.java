@@ -43,9 +43,11 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
  * at_least_once, the same preloaded commands are drained by a pass-through Streams app, a plain
- * transactional copy loop and the processor (each in a JVM of its own, same Streams settings); then
- * the processor's latency at fixed fractions of its maximum rate; then a scale run with a million
- * jobs. Figures go to {@code target/bench/results.json} and {@code results.md}.
+ * transactional copy loop and the processor (each in a JVM of its own, same Streams settings, the
+ * first {@code bench.warmup} commands not measured); then the processor's latency at fixed
+ * fractions of its maximum rate; then a scale run with a million jobs. Figures, with CPU by thread
+ * group for each variant and for the broker, go to {@code target/bench/results.json} and
+ * {@code results.md}; latency timelines to {@code target/bench/latency-*.csv}.
  */
 public final class EndToEndBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
