@@ -10,10 +10,14 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * Bounds the memory of all RocksDB stores of a processor instance. By default each store instance
- * (one per task and store, and one per segment of the window store) has its own block cache and
- * memtables, so memory grows with partitions. Here all of them share one LRU cache, which also holds
- * the index and filter blocks and is charged for the memtables. The size is
- * {@value #MEMORY_CONFIG} bytes ({@code ROCKSDB_MEMORY}, 128 MiB by default).
+ * (one per task and store) has its own block cache and memtables, so memory grows with partitions.
+ * Here all of them share one LRU cache, which also holds the index and filter blocks and is charged
+ * for the memtables. Its size is the Streams property {@value #MEMORY_CONFIG}, in bytes
+ * ({@code ROCKSDB_MEMORY_MB}, 128 MiB by default). The cache is one per JVM: with two Streams
+ * clients in one JVM, the first one's budget is the one used.
+ *
+ * <p>It also keeps a bloom filter in every sorted run, so that looking up a key a store does not
+ * hold, the usual case of the replay lookup, reads no data block.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** The Streams property that carries the budget, in bytes. */
