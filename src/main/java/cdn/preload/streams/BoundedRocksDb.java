@@ -41,6 +41,12 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         // so that a key not in the store costs a data block read there. Most lookups of the answers
         // store are such misses (a command seen for the first time).
         options.setOptimizeFiltersForHits(false);
+        if (storeName.equals(ResetTopology.JOB_STORE)) {
+            // Every accepted reset rewrites its job with a value of the same size: updated in place,
+            // the memtable holds one entry per job instead of one per reset.
+            options.setAllowConcurrentMemtableWrite(false); // required by in-place updates
+            options.setInplaceUpdateSupport(true);
+        }
         options.setTableFormatConfig(table);
     }
 
