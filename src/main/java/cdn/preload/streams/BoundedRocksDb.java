@@ -17,7 +17,8 @@ import org.rocksdb.WriteBufferManager;
  * clients in one JVM, the first one's budget is the one used.
  *
  * <p>It also keeps a bloom filter in every sorted run, so that looking up a key a store does not
- * hold, the usual case of the replay lookup, reads no data block.
+ * hold, the usual case of the replay lookup, reads no data block; and updates the job store's
+ * values in place in the memtable.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** The Streams property that carries the budget, in bytes. */
@@ -42,8 +43,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         // store are such misses (a command seen for the first time).
         options.setOptimizeFiltersForHits(false);
         if (storeName.equals(ResetTopology.JOB_STORE)) {
-            // Every accepted reset rewrites its job with a value of the same size: updated in place,
-            // the memtable holds one entry per job instead of one per reset.
+            // Every accepted reset rewrites its job, with a value of the same size once it holds its
+            // most recent resets. Updated in place, the memtable holds one entry per job instead of
+            // one per reset (a larger value is still added as a new entry).
             options.setAllowConcurrentMemtableWrite(false); // required by in-place updates
             options.setInplaceUpdateSupport(true);
         }
