@@ -2,6 +2,7 @@ package cdn.preload.streams;
 
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
+import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.StoredJob;
@@ -33,7 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class Answers {
     private static final byte NO_ALI_UID = (byte) 0xFF; // never a byte of UTF-8 text
     private static final byte SNAPSHOT_OF_THE_JOB = 0;
-    private static final int ID_LENGTH = 24;
+    private static final byte[] THE_JOBS_SNAPSHOT = {SNAPSHOT_OF_THE_JOB};
+    private static final int ID_LENGTH = JobId.LENGTH;
     private static final byte[][] CODES = new byte[ErrorCode.values().length][];
 
     static {
@@ -104,12 +106,7 @@ final class Answers {
 
     /** What the store keeps for a snapshot answered at {@code timestamp}: a reference to the stored job. */
     static byte[] rememberSnapshot(long timestamp) {
-        byte[] value = new byte[Long.BYTES + 1];
-        for (int i = 0; i < Long.BYTES; i++) {
-            value[i] = (byte) (timestamp >>> (56 - 8 * i)); // big-endian, as ByteBuffer reads it back
-        }
-        value[Long.BYTES] = SNAPSHOT_OF_THE_JOB;
-        return value;
+        return withTime(timestamp, THE_JOBS_SNAPSHOT);
     }
 
     /** What the store keeps for an error answered at {@code timestamp}: its code. */
@@ -117,9 +114,13 @@ final class Answers {
         return withTime(timestamp, CODES[error.ordinal()]);
     }
 
-    private static byte[] withTime(long timestamp, byte[] answer) { // answer: an error code
+    /** The timestamp (8 bytes, big-endian, as {@link #timeOf} reads it), then the answer. */
+    private static byte[] withTime(long timestamp, byte[] answer) {
         byte[] value = new byte[Long.BYTES + answer.length];
-        ByteBuffer.wrap(value).putLong(timestamp).put(answer);
+        for (int i = 0; i < Long.BYTES; i++) {
+            value[i] = (byte) (timestamp >>> (56 - 8 * i));
+        }
+        System.arraycopy(answer, 0, value, Long.BYTES, answer.length);
         return value;
     }
 
@@ -166,9 +167,7 @@ final class Answers {
                 KeyValue<Bytes, byte[]> answer = ofTheJob.next();
                 if (answer.value[Long.BYTES] == SNAPSHOT_OF_THE_JOB) {
                     byte[] snapshot = current.snapshot(requestIdOf(answer.key.get()));
-                    byte[] value = new byte[Long.BYTES + snapshot.length];
-                    ByteBuffer.wrap(value).putLong(timeOf(answer.value)).put(snapshot);
-                    kept.add(KeyValue.pair(answer.key, value));
+                    kept.add(KeyValue.pair(answer.key, withTime(timeOf(answer.value), snapshot)));
                 }
             }
         }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.app.LocalKafka;
 import cdn.preload.domain.ErrorCode;
+import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.HostileInput.BadCommand;
 import cdn.preload.faults.HostileInput.BadJob;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TestBroker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +20,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -101,12 +104,9 @@ class FaultSuiteIT {
                 run.log("SIGKILL at " + run.outcomeCount() + " outcomes");
                 processor.start();
             }
-            run.awaitSettled(commands.size());
-            Verdict outcomes = run.verify(commands);
-            Verdict store = run.verifyStore(processor.awaitRunning(WAIT), workload.expectedStore());
-            record("crash", KILLS + " × SIGKILL of the processor, restarted at once", outcomes, store,
-                    recovery(run, faults, commands) + " from kill to every partition answering again");
-            assertClean(outcomes, store);
+            settleAndCheck(run, workload, commands, processor.awaitRunning(WAIT), "crash",
+                    KILLS + " × SIGKILL of the processor, restarted at once",
+                    () -> recovery(run, faults, commands) + " from kill to every partition answering again");
         }
     }
 
@@ -128,14 +128,11 @@ class FaultSuiteIT {
             broker.kill();
             broker.start();
             faults.add(System.nanoTime());
-            run.awaitSettled(commands.size());
-            Verdict outcomes = run.verify(commands);
-            Verdict store = run.verifyStore(processor, workload.expectedStore());
-            record("broker restart", "broker stopped with SIGTERM, later with SIGKILL, each restarted", outcomes, store,
-                    recovery(run, faults, commands) + " from the broker back to every partition answering again");
+            settleAndCheck(run, workload, commands, processor, "broker restart",
+                    "broker stopped with SIGTERM, later with SIGKILL, each restarted",
+                    () -> recovery(run, faults, commands) + " from the broker back to every partition answering again");
             assertThat(processor.isAlive()).as("the processor recovers by itself").isTrue();
             assertThat(processor.starts()).isEqualTo(1);
-            assertClean(outcomes, store);
         }
     }
 
@@ -160,13 +157,9 @@ class FaultSuiteIT {
             run.outcomes.await(() -> run.outcomeCount() >= commands.size() * 2 / 5, WAIT, "two fifths of the outcomes");
             long fault = System.nanoTime();
             first.kill();
-            run.awaitSettled(commands.size());
-            Verdict outcomes = run.verify(commands);
-            Verdict store = run.verifyStore(second, workload.expectedStore());
-            record("failover", "one of two instances (1 standby replica, session.timeout.ms=6000) SIGKILLed",
-                    outcomes, store, recovery(run, List.of(fault), commands)
-                            + " from kill to every partition answering again");
-            assertClean(outcomes, store);
+            settleAndCheck(run, workload, commands, second, "failover",
+                    "one of two instances (1 standby replica, session.timeout.ms=6000) SIGKILLed",
+                    () -> recovery(run, List.of(fault), commands) + " from kill to every partition answering again");
         }
     }
 
@@ -207,13 +200,9 @@ class FaultSuiteIT {
             long restart = System.nanoTime();
             processor.start();
             double firstAnswer = run.firstOutcomeAfter(restart);
-            run.awaitSettled(commands.size());
-            Verdict outcomes = run.verify(commands);
-            Verdict store = run.verifyStore(processor, workload.expectedStore());
-            record(scenario, faults, outcomes, store, String.format("%.1f s from the new process%s to its first outcome",
-                    firstAnswer, loseState ? " (restoring)" : ""));
+            settleAndCheck(run, workload, commands, processor, scenario, faults, () -> String.format(
+                    "%.1f s from the new process%s to its first outcome", firstAnswer, loseState ? " (restoring)" : ""));
             assertThat(firstAnswer).as("seconds to the first outcome after a restart").isLessThan(30);
-            assertClean(outcomes, store);
         }
     }
 
@@ -224,8 +213,8 @@ class FaultSuiteIT {
         try (FaultRun run = new FaultRun(broker, "hostile", dir)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<ObjectNode> doomed = workload.jobs().subList(0, 20);
-            List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<String> states = new CopyOnWriteArrayList<>();
+            AtomicBoolean watching = new AtomicBoolean(true);
             Thread watch = new Thread(() -> {
                 while (watching.get() && processor.isAlive()) {
                     String state = processor.state();
@@ -398,6 +387,19 @@ class FaultSuiteIT {
             return String.join(" and ", java.util.Arrays.stream(seconds).mapToObj(s -> String.format("%.1f s", s)).toList());
         }
         return String.format("median %.1f s, max %.1f s", seconds[seconds.length / 2], seconds[seconds.length - 1]);
+    }
+
+    /**
+     * Waits until every command is answered, checks the outcomes and the store (read through
+     * {@code answering}) against the model, records the scenario's row, and asserts it clean.
+     */
+    private static void settleAndCheck(FaultRun run, Workload workload, List<Command> commands, JarProcess answering,
+                                       String scenario, String faults, Supplier<String> recovery) {
+        run.awaitSettled(commands.size());
+        Verdict outcomes = run.verify(commands);
+        Verdict store = run.verifyStore(answering, workload.expectedStore());
+        record(scenario, faults, outcomes, store, recovery.get());
+        assertClean(outcomes, store);
     }
 
     private static void record(String scenario, String faults, Verdict outcomes, Verdict store, String recovery) {
