@@ -178,7 +178,12 @@ public final class LocalKafka implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 "/bin/sh", "-c", "trap '' INT; exec \"$0\" \"$@\"",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
+                // The heap and GC settings of Kafka's own start scripts (kafka-server-start.sh and
+                // kafka-run-class.sh). With half that heap, the broker's G1 started a concurrent cycle
+                // at every produce request of over half a region (a humongous allocation), and spent
+                // as much CPU on it as on the requests (docs/PERFORMANCE.md).
+                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
                 "-cp", classpath, mainClass));

@@ -17,8 +17,8 @@ import org.rocksdb.WriteBufferManager;
  * clients in one JVM, the first one's budget is the one used.
  *
  * <p>It also keeps a bloom filter in every sorted run, so that looking up a key a store does not
- * hold, the usual case of the replay lookup, reads no data block; and updates the job store's
- * values in place in the memtable.
+ * hold, the usual case of the replay lookup, reads no data block; writes files out a megabyte at a
+ * time ({@code bytes_per_sync}); and updates the job store's values in place in the memtable.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** The Streams property that carries the budget, in bytes. */
@@ -42,6 +42,10 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         // so that a key not in the store costs a data block read there. Most lookups of the answers
         // store are such misses (a command seen for the first time).
         options.setOptimizeFiltersForHits(false);
+        // A flush or compaction asks the OS to write its file out every megabyte, instead of leaving
+        // it all to the fsync at the end: on the benchmark's machine that burst of writeback stalled
+        // every process on it, the stream thread too (docs/PERFORMANCE.md, "Latency").
+        options.setBytesPerSync(1L << 20);
         if (storeName.equals(ResetTopology.JOB_STORE)) {
             // Every accepted reset rewrites its job, with a value of the same size once it holds its
             // most recent resets. Updated in place, the memtable holds one entry per job instead of

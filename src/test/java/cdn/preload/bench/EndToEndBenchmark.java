@@ -75,7 +75,15 @@ public final class EndToEndBenchmark {
     private LocalKafka broker;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
+    /**
+     * Where the broker's log goes ({@code bench.dir}) and where the processors' state goes
+     * ({@code bench.state.dir}, by default java.io.tmpdir, on disk as in production). The broker
+     * stands in for a cluster on machines of its own: here it shares the one disk with everything
+     * else, and its writeback stalled every process on the machine for up to a tenth of a second
+     * at a time (docs/PERFORMANCE.md, "Latency"), so its log goes to memory where there is a tmpfs.
+     */
     private Path dir;
+    private Path stateDir;
     private long clock;
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +91,9 @@ public final class EndToEndBenchmark {
     }
 
     private void run() throws Exception {
-        dir = Files.createTempDirectory("preload-bench");
+        dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", brokerDirDefault())), "preload-bench");
+        stateDir = Files.createTempDirectory(Path.of(System.getProperty("bench.state.dir", System.getProperty("java.io.tmpdir"))),
+                "preload-bench-state");
         broker = TestBroker.startOwn(dir.resolve("broker"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
@@ -91,6 +101,7 @@ public final class EndToEndBenchmark {
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
         results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", one local KRaft broker (Kafka 4.4.0), every application in its own JVM with " + Child.HEAP);
+        results.put("brokerFileSystem", Files.getFileStore(dir).type()).put("stateFileSystem", Files.getFileStore(stateDir).type());
         results.put("jobs", jobs).put("commands", commands).put("warmupCommands", warmup);
         try {
             for (String guarantee : guarantees) {
@@ -104,6 +115,7 @@ public final class EndToEndBenchmark {
             admin.close();
             broker.stop();
             TestBroker.delete(dir);
+            TestBroker.delete(stateDir);
             Files.createDirectories(OUT);
             Files.writeString(OUT.resolve("results.json"), JSON.writeValueAsString(results));
             Files.writeString(OUT.resolve("results.md"), report.toString());
@@ -134,8 +146,7 @@ public final class EndToEndBenchmark {
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr"));
         }
-        // e.g. -Dbench.processor.jvm=-agentpath:...libasyncProfiler.so=start,event=itimer,file=...
-        jvm.addAll(List.of(System.getProperty("bench.processor.jvm", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
+        jvm.addAll(processorJvm());
         String[] profile = jvm.toArray(String[]::new);
         ObjectNode processor = drain("processor", Child.jar(JAR, processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
                 profile), List.of(topics.snapshots(), topics.errors()), warmup + commands);
@@ -238,11 +249,25 @@ public final class EndToEndBenchmark {
     }
 
 
+    private static String brokerDirDefault() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.toString() : System.getProperty("java.io.tmpdir");
+    }
+
+    /**
+     * JVM options for the processor's drain and latency runs, e.g. an async-profiler agent or a GC log:
+     * -Dbench.processor.jvm="-agentpath:...libasyncProfiler.so=start,event=itimer,file=... -Xlog:gc:file=..."
+     */
+    private static List<String> processorJvm() {
+        return List.of(System.getProperty("bench.processor.jvm", "").split(" ")).stream().filter(o -> !o.isBlank()).toList();
+    }
+
     /** The processor at 25%, 50% and 75% of {@code maxRate}: time from send to visible (read_committed). */
     private ArrayNode latency(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate) {
         ArrayNode rows = JSON.createArrayNode();
-        line("\n| offered load | commands/s | p50 ms | p99 ms | p99.9 ms | max ms |\n|---:|---:|---:|---:|---:|---:|");
-        try (Child child = Child.jar(JAR, env, OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log")).start();
+        line("\n| offered load | commands/s | p50 ms | p99 ms | p99.9 ms | max ms | I/O stall ms | CPU wait ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|");
+        try (Child child = Child.jar(JAR, env, OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log"),
+                processorJvm().toArray(String[]::new)).start();
              Observer observer = new Observer(broker.bootstrapServers(), List.of(topics.snapshots(), topics.errors()), true)) {
             awaitRunning(env);
             int sequence = warmup + commands;
@@ -253,6 +278,8 @@ public final class EndToEndBenchmark {
                 int rate = (int) (maxRate * fraction);
                 int total = rate * latencySeconds;
                 long start = System.nanoTime();
+                long startMillis = System.currentTimeMillis();
+                Pressure before = Pressure.now();
                 for (int i = 0; i < total; i++) {
                     long due = start + (long) (i * 1e9 / rate);
                     long now;
@@ -268,20 +295,21 @@ public final class EndToEndBenchmark {
                 }
                 await(() -> observer.pending() == 0, Duration.ofMinutes(2), "every latency answer");
                 long[][] measured = observer.takeLatencies();
+                long[] stalls = Pressure.now().millisSince(before);
                 if (warmUp) {
                     continue;
                 }
                 Arrays.sort(measured, Comparator.comparingLong(sample -> sample[0]));
-                writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100), measured, start);
+                writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100), measured, start, startMillis);
                 // the first second warms up the new rate
                 long[] steady = Arrays.stream(measured, Math.min(rate, measured.length / 4), measured.length)
                         .mapToLong(sample -> sample[1]).sorted().toArray();
                 ObjectNode row = rows.addObject().put("fraction", fraction).put("commandsPerSecond", rate)
                         .put("p50ms", ms(steady, 0.5)).put("p99ms", ms(steady, 0.99)).put("p999ms", ms(steady, 0.999))
-                        .put("maxms", ms(steady, 1.0));
-                line(String.format(Locale.ROOT, "| %d%% | %,d | %.1f | %.1f | %.1f | %.1f |", Math.round(fraction * 100), rate,
+                        .put("maxms", ms(steady, 1.0)).put("ioFullStallMs", stalls[0]).put("cpuSomeStallMs", stalls[1]);
+                line(String.format(Locale.ROOT, "| %d%% | %,d | %.1f | %.1f | %.1f | %.1f | %,d | %,d |", Math.round(fraction * 100), rate,
                         row.get("p50ms").asDouble(), row.get("p99ms").asDouble(), row.get("p999ms").asDouble(),
-                        row.get("maxms").asDouble()));
+                        row.get("maxms").asDouble(), stalls[0], stalls[1]));
             }
         }
         keepRocksDbLogs(env);
@@ -304,10 +332,10 @@ public final class EndToEndBenchmark {
 
     /**
      * The latencies of one load over time, for finding what made a tail: per 100 ms of send time,
-     * the commands sent and their largest latency (target/bench/latency-*.csv).
+     * the commands sent, their largest latency and the wall-clock time (target/bench/latency-*.csv).
      */
-    private static void writeTimeline(String name, long[][] bySendTime, long start) {
-        StringBuilder csv = new StringBuilder("sent_s,commands,max_latency_ms\n");
+    private static void writeTimeline(String name, long[][] bySendTime, long start, long startMillis) {
+        StringBuilder csv = new StringBuilder("sent_s,commands,max_latency_ms,wall_clock\n");
         int i = 0;
         while (i < bySendTime.length) {
             long bucket = (bySendTime[i][0] - start) / 100_000_000L;
@@ -317,7 +345,8 @@ public final class EndToEndBenchmark {
                 count++;
                 max = Math.max(max, bySendTime[i][1]);
             }
-            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f%n", bucket / 10.0, count, max / 1e6));
+            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%s%n", bucket / 10.0, count, max / 1e6,
+                    java.time.Instant.ofEpochMilli(startMillis + bucket * 100)));
         }
         try {
             Files.createDirectories(OUT);
@@ -414,7 +443,7 @@ public final class EndToEndBenchmark {
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
-        env.put("KAFKA_STATE_DIR", dir.resolve("state-" + applicationId).toString());
+        env.put("KAFKA_STATE_DIR", stateDir.resolve("state-" + applicationId).toString());
         env.put("TOPIC_JOBS", topics.jobs());
         env.put("TOPIC_COMMANDS", topics.commands());
         env.put("TOPIC_SNAPSHOTS", topics.snapshots());
@@ -432,7 +461,7 @@ public final class EndToEndBenchmark {
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
-        env.put("KAFKA_STATE_DIR", dir.resolve("state-" + applicationId).toString());
+        env.put("KAFKA_STATE_DIR", stateDir.resolve("state-" + applicationId).toString());
         env.put("BENCH_IN", in);
         env.put("BENCH_OUT", out);
         env.putAll(extraEnv());

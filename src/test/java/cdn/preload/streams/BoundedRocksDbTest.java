@@ -24,6 +24,17 @@ class BoundedRocksDbTest {
     }
 
     @Test
+    void everyStoreWritesItsFilesOutAMegabyteAtATimeNotAllAtTheirEnd() {
+        for (String store : new String[] {ResetTopology.JOB_STORE, ResetTopology.ANSWER_STORE}) {
+            try (Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
+                new BoundedRocksDb().setConfig(store, options, Map.of());
+
+                assertThat(options.bytesPerSync()).as(store).isEqualTo(1L << 20);
+            }
+        }
+    }
+
+    @Test
     void onlyTheJobStoreUpdatesValuesInPlace() {
         try (Options jobs = new Options().setTableFormatConfig(new BlockBasedTableConfig());
              Options answers = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
