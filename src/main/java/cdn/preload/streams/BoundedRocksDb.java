@@ -17,8 +17,9 @@ import org.rocksdb.WriteBufferManager;
  * clients in one JVM, the first one's budget is the one used.
  *
  * <p>It also keeps a bloom filter in every sorted run, so that looking up a key a store does not
- * hold, the usual case of the replay lookup, reads no data block; writes files out a megabyte at a
- * time ({@code bytes_per_sync}); and updates the job store's values in place in the memtable.
+ * hold, the usual case of the replay lookup, reads no data block; flushes each store's memtable at
+ * an eighth of the memtables' share of the budget; writes files out a megabyte at a time
+ * ({@code bytes_per_sync}); and updates the job store's values in place in the memtable.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** The Streams property that carries the budget, in bytes. */
@@ -38,6 +39,12 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBuffers);
+        // Each store flushes its memtable at an eighth of the memtables' share, so that with a few
+        // stores growing at once their own flushes come before the shared limit. At that limit
+        // RocksDB makes every store written to flush whatever its memtable holds: on the benchmark's
+        // machine, 170 flushes of a few entries each in two seconds, queued on one flush thread,
+        // until stores waited for them with their memtables full (docs/PERFORMANCE.md, "Latency").
+        options.setWriteBufferSize(memory / 4 / 8);
         // Kafka Streams turns optimize_filters_for_hits on: no bloom filter in the largest sorted run,
         // so that a key not in the store costs a data block read there. Most lookups of the answers
         // store are such misses (a command seen for the first time).

@@ -266,9 +266,14 @@ public final class EndToEndBenchmark {
     private ArrayNode latency(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate) {
         ArrayNode rows = JSON.createArrayNode();
         line("\n| offered load | commands/s | p50 ms | p99 ms | p99.9 ms | max ms | I/O stall ms | CPU wait ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
+        // outcome's write from the time to its commit (latency-*-uncommitted.csv)
+        List<String> outcomes = List.of(topics.snapshots(), topics.errors());
         try (Child child = Child.jar(JAR, env, OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log"),
                 processorJvm().toArray(String[]::new)).start();
-             Observer observer = new Observer(broker.bootstrapServers(), List.of(topics.snapshots(), topics.errors()), true)) {
+             Observer observer = new Observer(broker.bootstrapServers(), outcomes, true);
+             Observer written = Boolean.getBoolean("bench.latency.uncommitted")
+                     ? new Observer(broker.bootstrapServers(), outcomes, true, "read_uncommitted") : null) {
             awaitRunning(env);
             int sequence = warmup + commands;
             // The first round (half the maximum, not reported) warms the new JVM's JIT and caches.
@@ -289,6 +294,9 @@ public final class EndToEndBenchmark {
                     String requestId = "lat-" + sequence + REQUEST_ID_PADDING;
                     BenchJob job = jobList.get(sequence % jobList.size());
                     observer.sent(requestId);
+                    if (written != null) {
+                        written.sent(requestId);
+                    }
                     send(topics.commands(), job.id(), command(requestId, job), clock);
                     clock += STEP_MS;
                     sequence++;
@@ -296,8 +304,14 @@ public final class EndToEndBenchmark {
                 await(() -> observer.pending() == 0, Duration.ofMinutes(2), "every latency answer");
                 long[][] measured = observer.takeLatencies();
                 long[] stalls = Pressure.now().millisSince(before);
+                long[][] writtenAt = written == null ? new long[0][] : written.takeLatencies();
                 if (warmUp) {
                     continue;
+                }
+                if (written != null) {
+                    Arrays.sort(writtenAt, Comparator.comparingLong(sample -> sample[0]));
+                    writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100) + "-uncommitted",
+                            writtenAt, start, startMillis);
                 }
                 Arrays.sort(measured, Comparator.comparingLong(sample -> sample[0]));
                 writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100), measured, start, startMillis);
@@ -346,7 +360,7 @@ public final class EndToEndBenchmark {
                 max = Math.max(max, bySendTime[i][1]);
             }
             csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%s%n", bucket / 10.0, count, max / 1e6,
-                    java.time.Instant.ofEpochMilli(startMillis + bucket * 100)));
+                    Instant.ofEpochMilli(startMillis + bucket * 100)));
         }
         try {
             Files.createDirectories(OUT);

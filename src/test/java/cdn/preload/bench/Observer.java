@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * A read_committed consumer on output topics that counts what becomes visible and when: a chosen
  * arrival and the last, and, for records whose RequestId was registered with {@link #sent}, the
- * time from send to visible.
+ * time from send to visible. A read_uncommitted one sees records as soon as they are written,
+ * before their transaction commits.
  */
 final class Observer implements AutoCloseable {
     private static final byte[] REQUEST_ID = "\"RequestId\":\"".getBytes(StandardCharsets.UTF_8);
@@ -34,9 +35,13 @@ final class Observer implements AutoCloseable {
     private volatile Runnable atMark = () -> { };
 
     Observer(String bootstrapServers, List<String> topics, boolean fromEnd) {
+        this(bootstrapServers, topics, fromEnd, "read_committed");
+    }
+
+    Observer(String bootstrapServers, List<String> topics, boolean fromEnd, String isolationLevel) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());

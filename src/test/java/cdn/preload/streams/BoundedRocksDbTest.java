@@ -35,6 +35,17 @@ class BoundedRocksDbTest {
     }
 
     @Test
+    void everyStoreFlushesItsMemtableAtAnEighthOfTheMemtablesShareOfTheBudget() {
+        for (String store : new String[] {ResetTopology.JOB_STORE, ResetTopology.ANSWER_STORE}) {
+            try (Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
+                new BoundedRocksDb().setConfig(store, options, Map.of(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(256L << 20)));
+
+                assertThat(options.writeBufferSize()).as(store).isEqualTo((256L << 20) / 4 / 8);
+            }
+        }
+    }
+
+    @Test
     void onlyTheJobStoreUpdatesValuesInPlace() {
         try (Options jobs = new Options().setTableFormatConfig(new BlockBasedTableConfig());
              Options answers = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
