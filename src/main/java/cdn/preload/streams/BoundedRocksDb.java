@@ -28,6 +28,8 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
 
     private static Cache cache;
     private static WriteBufferManager writeBuffers;
+    /** The memtables' share of the budget: the write buffer manager's limit. */
+    private static long memtables;
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
@@ -44,7 +46,7 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         // RocksDB makes every store written to flush whatever its memtable holds: on the benchmark's
         // machine, 170 flushes of a few entries each in two seconds, queued on one flush thread,
         // until stores waited for them with their memtables full (docs/PERFORMANCE.md, "Latency").
-        options.setWriteBufferSize(memory / 4 / 8);
+        options.setWriteBufferSize(memtables / 8);
         // Kafka Streams turns optimize_filters_for_hits on: no bloom filter in the largest sorted run,
         // so that a key not in the store costs a data block read there. Most lookups of the answers
         // store are such misses (a command seen for the first time).
@@ -67,7 +69,8 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     private static synchronized Cache shared(long memory) {
         if (cache == null) {
             cache = new LRUCache(memory, -1, false, 0.1);
-            writeBuffers = new WriteBufferManager(memory / 4, cache);
+            memtables = memory / 4;
+            writeBuffers = new WriteBufferManager(memtables, cache);
         }
         return cache;
     }

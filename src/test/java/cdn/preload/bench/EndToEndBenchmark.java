@@ -308,13 +308,13 @@ public final class EndToEndBenchmark {
                 if (warmUp) {
                     continue;
                 }
+                String timeline = env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100);
                 if (written != null) {
                     Arrays.sort(writtenAt, Comparator.comparingLong(sample -> sample[0]));
-                    writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100) + "-uncommitted",
-                            writtenAt, start, startMillis);
+                    writeTimeline(timeline + "-uncommitted", writtenAt, start, startMillis);
                 }
                 Arrays.sort(measured, Comparator.comparingLong(sample -> sample[0]));
-                writeTimeline(env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100), measured, start, startMillis);
+                writeTimeline(timeline, measured, start, startMillis);
                 // the first second warms up the new rate
                 long[] steady = Arrays.stream(measured, Math.min(rate, measured.length / 4), measured.length)
                         .mapToLong(sample -> sample[1]).sorted().toArray();

@@ -38,9 +38,9 @@ class BoundedRocksDbTest {
     void everyStoreFlushesItsMemtableAtAnEighthOfTheMemtablesShareOfTheBudget() {
         for (String store : new String[] {ResetTopology.JOB_STORE, ResetTopology.ANSWER_STORE}) {
             try (Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
-                new BoundedRocksDb().setConfig(store, options, Map.of(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(256L << 20)));
+                new BoundedRocksDb().setConfig(store, options, Map.of()); // the budget is one per JVM: the default here
 
-                assertThat(options.writeBufferSize()).as(store).isEqualTo((256L << 20) / 4 / 8);
+                assertThat(options.writeBufferSize()).as(store).isEqualTo(BoundedRocksDb.DEFAULT_MEMORY / 4 / 8);
             }
         }
     }
