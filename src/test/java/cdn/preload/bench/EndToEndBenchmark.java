@@ -65,8 +65,9 @@ public final class EndToEndBenchmark {
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
     /** With -Dbench.profile=true the processor's drain is recorded with JFR (target/bench/processor-*.jfr). */
-    /** Which variants run besides the processor: passthrough, copy, outcome-log, bad, latency (default: all). */
-    private final List<String> variants = List.of(System.getProperty("bench.variants", "passthrough,copy,outcome-log,bad,latency").split(","));
+    /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, latency (default: all). */
+    private final List<String> variants = List.of(System.getProperty("bench.variants",
+            "passthrough,copy,stateless,outcome-log,bad,latency").split(","));
     private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectNode results = JSON.createObjectNode();
@@ -141,6 +142,13 @@ public final class EndToEndBenchmark {
                     baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), createTopic("bench-copy-out-" + tag)),
                     OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag), warmup + commands));
         }
+        if (variants.contains("stateless")) {
+            Map<String, String> env = baselineEnv("bench-stateless-" + tag, guarantee, topics.commands(),
+                    createTopic("bench-stateless-out-" + tag));
+            env.put("BENCH_JOBS", topics.jobs());
+            section.set("stateless", drain("stateless floor", Child.main(Stateless.class, env,
+                    OUT.resolve("logs/stateless-" + tag + ".log")), List.of("bench-stateless-out-" + tag), warmup + commands));
+        }
         List<String> jvm = new ArrayList<>();
         if (Boolean.getBoolean("bench.profile")) {
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
@@ -154,6 +162,11 @@ public final class EndToEndBenchmark {
         if (section.has("passthrough")) {
             double ratio = processor.get("recordsPerSecond").asDouble() / section.get("passthrough").get("recordsPerSecond").asDouble();
             section.put("processorToPassthrough", round(ratio, 2));
+            if (section.has("stateless")) {
+                double floor = section.get("stateless").get("recordsPerSecond").asDouble()
+                        / section.get("passthrough").get("recordsPerSecond").asDouble();
+                section.put("statelessToPassthrough", round(floor, 2));
+            }
         }
 
         if (variants.contains("outcome-log")) {
@@ -171,6 +184,9 @@ public final class EndToEndBenchmark {
         }
         if (section.has("processorToPassthrough")) {
             line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
+        }
+        if (section.has("statelessToPassthrough")) {
+            line(String.format(Locale.ROOT, "stateless floor / passthrough: %.2f\n", section.get("statelessToPassthrough").asDouble()));
         }
         if (!variants.contains("latency")) {
             return;
