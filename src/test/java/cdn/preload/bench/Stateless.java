@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -46,14 +44,7 @@ public final class Stateless {
         builder.stream(System.getenv("BENCH_IN"), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("in"))
                 .mapValues(command -> answer(jobs, command), Named.as("answer"))
                 .to(System.getenv("BENCH_OUT"), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("out"));
-        KafkaStreams streams = new KafkaStreams(builder.build(), kafka);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close(Duration.ofSeconds(30));
-            stopped.countDown();
-        }));
-        streams.start();
-        stopped.await();
+        Passthrough.runUntilTerminated(builder.build(), kafka);
     }
 
     private static byte[] answer(Map<String, StoredJob> jobs, byte[] value) {
