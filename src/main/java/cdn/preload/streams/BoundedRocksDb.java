@@ -4,8 +4,10 @@ import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.Priority;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -71,6 +73,12 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
             cache = new LRUCache(memory, -1, false, 0.1);
             memtables = memory / 4;
             writeBuffers = new WriteBufferManager(memtables, cache);
+            // Compactions run at the lowest CPU priority (nice 19), so that they use the CPU the
+            // stream threads leave and do not take it from them: on the benchmark's two cores a
+            // compaction took 80% of a core for 400 ms, and answers waited behind it
+            // (docs/PERFORMANCE.md, "Latency"). Flushes keep their priority: a store whose
+            // memtable cannot be flushed stops its writes.
+            Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
         }
         return cache;
     }

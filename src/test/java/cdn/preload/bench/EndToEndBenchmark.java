@@ -292,12 +292,14 @@ public final class EndToEndBenchmark {
                      ? new Observer(broker.bootstrapServers(), outcomes, true, "read_uncommitted") : null) {
             awaitRunning(env);
             int sequence = warmup + commands;
-            // The first round (half the maximum, not reported) warms the new JVM's JIT and caches.
-            for (double fraction : new double[] {-0.5, 0.25, 0.5, 0.75}) {
+            // The first rounds (not reported) warm the new JVMs up, the processor's, the broker's and
+            // this one's, at each load in turn: each step up in load set their JIT compilers off
+            // again, for long enough to stall answers (docs/PERFORMANCE.md, "Latency").
+            for (double fraction : new double[] {-0.25, -0.5, -0.75, 0.25, 0.5, 0.75}) {
                 boolean warmUp = fraction < 0;
                 fraction = Math.abs(fraction);
                 int rate = (int) (maxRate * fraction);
-                int total = rate * latencySeconds;
+                int total = rate * (warmUp ? Math.max(1, latencySeconds / 2) : latencySeconds);
                 long start = System.nanoTime();
                 long startMillis = System.currentTimeMillis();
                 Pressure before = Pressure.now();
