@@ -64,7 +64,6 @@ public final class EndToEndBenchmark {
     private final int warmup = Integer.getInteger("bench.warmup", 200_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
-    /** With -Dbench.profile=true the processor's drain is recorded with JFR (target/bench/processor-*.jfr). */
     /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, latency (default: all). */
     private final List<String> variants = List.of(System.getProperty("bench.variants",
             "passthrough,copy,stateless,outcome-log,bad,latency").split(","));
@@ -150,7 +149,7 @@ public final class EndToEndBenchmark {
                     OUT.resolve("logs/stateless-" + tag + ".log")), List.of("bench-stateless-out-" + tag), warmup + commands));
         }
         List<String> jvm = new ArrayList<>();
-        if (Boolean.getBoolean("bench.profile")) {
+        if (Boolean.getBoolean("bench.profile")) { // the processor's drain recorded with JFR (target/bench/processor-*.jfr)
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr"));
         }
@@ -159,15 +158,8 @@ public final class EndToEndBenchmark {
         ObjectNode processor = drain("processor", Child.jar(JAR, processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
                 profile), List.of(topics.snapshots(), topics.errors()), warmup + commands);
         section.set("processor", processor);
-        if (section.has("passthrough")) {
-            double ratio = processor.get("recordsPerSecond").asDouble() / section.get("passthrough").get("recordsPerSecond").asDouble();
-            section.put("processorToPassthrough", round(ratio, 2));
-            if (section.has("stateless")) {
-                double floor = section.get("stateless").get("recordsPerSecond").asDouble()
-                        / section.get("passthrough").get("recordsPerSecond").asDouble();
-                section.put("statelessToPassthrough", round(floor, 2));
-            }
-        }
+        ratioToPassthrough(section, "processor");
+        ratioToPassthrough(section, "stateless");
 
         if (variants.contains("outcome-log")) {
             Topics quiet = topics("bench-quiet-" + tag);
@@ -184,9 +176,9 @@ public final class EndToEndBenchmark {
         }
         if (section.has("processorToPassthrough")) {
             line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
-        }
-        if (section.has("statelessToPassthrough")) {
-            line(String.format(Locale.ROOT, "stateless floor / passthrough: %.2f\n", section.get("statelessToPassthrough").asDouble()));
+            if (section.has("statelessToPassthrough")) {
+                line(String.format(Locale.ROOT, "stateless floor / passthrough: %.2f\n", section.get("statelessToPassthrough").asDouble()));
+            }
         }
         if (!variants.contains("latency")) {
             return;
@@ -264,6 +256,15 @@ public final class EndToEndBenchmark {
         return groups;
     }
 
+
+    /** Puts {@code <variant>ToPassthrough}, the variant's drain rate over the pass-through's, when both ran. */
+    private static void ratioToPassthrough(ObjectNode section, String variant) {
+        if (section.has(variant) && section.has("passthrough")) {
+            double ratio = section.get(variant).get("recordsPerSecond").asDouble()
+                    / section.get("passthrough").get("recordsPerSecond").asDouble();
+            section.put(variant + "ToPassthrough", round(ratio, 2));
+        }
+    }
 
     private static String brokerDirDefault() {
         Path shm = Path.of("/dev/shm");
