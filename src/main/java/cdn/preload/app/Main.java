@@ -3,6 +3,7 @@ package cdn.preload.app;
 import cdn.preload.config.Settings;
 import cdn.preload.streams.ResetObserver;
 import cdn.preload.streams.ResetTopology;
+import cdn.preload.streams.TopicLayout;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +52,34 @@ public final class Main {
         }
     }
 
-    /** The Streams client exactly as production runs it, with its failure policy installed. */
-    static KafkaStreams createStreams(Settings settings, ResetObserver observer) {
-        Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), observer);
+    /**
+     * The Streams client exactly as production runs it, for topics laid out as {@code layout} says,
+     * with its failure policy installed: bad input never throws (the topology answers it or
+     * dead-letters it), so an exception is a failure of the machinery or a bug, and the client stops
+     * rather than skip or dead-letter a record it could not process. A restart resumes from the last
+     * commit and processes that record again.
+     */
+    static KafkaStreams createStreams(Settings settings, TopicLayout layout, ResetObserver observer) {
+        StreamsConfig config = new StreamsConfig(settings.kafka());
+        DslStoreSuppliers stores = config.getConfiguredInstance(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+                DslStoreSuppliers.class);
+        Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), layout,
+                stores, observer);
         KafkaStreams streams = new KafkaStreams(topology, settings.kafka());
         streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("Unrecoverable error in the processor; shutting down", exception);
+            LOG.error("The processor failed and stops: {}. Nothing was skipped or dead-lettered because of it; restarted,"
+                    + " the processor resumes from its last commit.", rootCause(exception), exception);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return streams;
+    }
+
+    private static String rootCause(Throwable exception) {
+        Throwable cause = exception;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
     }
 
     /** Leaving the group lets the partitions move at once instead of after the session timeout. */

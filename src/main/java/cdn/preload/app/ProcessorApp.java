@@ -1,6 +1,8 @@
 package cdn.preload.app;
 
 import cdn.preload.config.Settings;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.TopicLayout;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -46,7 +50,7 @@ public final class ProcessorApp implements AutoCloseable {
             effective = settings.withKafkaProperty(StreamsConfig.APPLICATION_SERVER_CONFIG,
                     advertisedHost(settings.http().host()) + ":" + http.port());
         }
-        streams = Main.createStreams(effective, new OutcomeMetrics(registry));
+        streams = Main.createStreams(effective, layout(effective), new OutcomeMetrics(registry));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -92,6 +96,17 @@ public final class ProcessorApp implements AutoCloseable {
             http.close();
         }
         registry.close();
+    }
+
+    /** The topics as the cluster has them: their partitions and the largest records they take. */
+    private static TopicLayout layout(Settings settings) {
+        // Always set: the settings give it a default, which a producer.-prefixed one overrides.
+        String maxRequestSize = String.valueOf(new StreamsConfig(settings.kafka()).getProducerConfigs("layout")
+                .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        try (Admin admin = KafkaOptions.admin(settings)) {
+            return TopicSetup.layout(admin, TopicDefinitions.forTopics(settings.topics()),
+                    Integer.parseInt(maxRequestSize.trim()));
+        }
     }
 
     private static String advertisedHost(String listenHost) {

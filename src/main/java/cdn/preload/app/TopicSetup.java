@@ -1,6 +1,8 @@
 package cdn.preload.app;
 
 import cdn.preload.config.TopicDefinition;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.TopicLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +20,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics of {@code topics/} that are missing and checks the ones that exist, without
@@ -27,6 +33,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * definition is an error; any other config that differs is a warning.
  */
 public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final long TIMEOUT_SECONDS = 60;
     private static final Duration METADATA_CATCH_UP = Duration.ofSeconds(15);
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
@@ -49,6 +56,62 @@ public final class TopicSetup {
     /** Only checks; a missing topic is an error. */
     public static Report check(Admin admin, List<TopicDefinition> definitions) {
         return run(admin, definitions, false);
+    }
+
+    /**
+     * The processor's topics as the cluster has them: the input topics' partition count, and the
+     * largest record each output topic takes (its {@code max.message.bytes}, no more than the
+     * producer's {@code maxRequestSize}). Fails with a clear message when a topic is missing, the
+     * input topics differ in partitions, or an output topic takes too little to answer at all.
+     * Where the topics' configs may not be read (no DescribeConfigs permission), Kafka's default
+     * limit is assumed, with a warning.
+     */
+    public static TopicLayout layout(Admin admin, List<TopicDefinition> definitions, int maxRequestSize) {
+        Map<String, TopicDescription> found = describe(admin, definitions);
+        List<String> missing = definitions.stream().map(TopicDefinition::name).filter(name -> !found.containsKey(name)).toList();
+        if (!missing.isEmpty()) {
+            throw new KafkaSetupException("Missing topic(s) " + String.join(", ", missing)
+                    + " (create the topics with: topics create).");
+        }
+        Map<String, TopicDefinition> byRole = new HashMap<>();
+        definitions.forEach(definition -> byRole.put(definition.role(), definition));
+        String jobs = byRole.get(TopicDefinitions.JOBS).name();
+        String commands = byRole.get(TopicDefinitions.COMMANDS).name();
+        int partitions = found.get(jobs).partitions().size();
+        if (found.get(commands).partitions().size() != partitions) {
+            throw new KafkaSetupException(jobs + " has " + partitions + " partitions and " + commands + " has "
+                    + found.get(commands).partitions().size() + ": they must have the same number, so that a job and"
+                    + " its commands meet on one partition.");
+        }
+        Map<String, Config> configs;
+        try {
+            configs = configs(admin, definitions);
+        } catch (KafkaSetupException e) {
+            if (!(e.getCause() != null && e.getCause().getCause() instanceof AuthorizationException)) {
+                throw e;
+            }
+            LOG.warn("Cannot read the topics' configs ({}); assuming that each output topic takes records of up to"
+                    + " {} bytes, Kafka's default. Grant DescribeConfigs on the topics to use their max.message.bytes.",
+                    e.getCause().getCause().getMessage(), TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+            configs = Map.of();
+        }
+        return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize),
+                outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize),
+                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize));
+    }
+
+    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize) {
+        Config config = configs.get(topic.name());
+        ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        int topicLimit = entry == null || entry.value() == null ? TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES
+                : Integer.parseInt(entry.value());
+        int max = Math.min(topicLimit, maxRequestSize);
+        if (max < TopicLayout.MIN_OUTPUT_BYTES) {
+            throw new KafkaSetupException(topic.name() + " takes records of at most " + max + " bytes (max.message.bytes "
+                    + topicLimit + ", the producer's max.request.size " + maxRequestSize + "); the processor needs at least "
+                    + TopicLayout.MIN_OUTPUT_BYTES + ".");
+        }
+        return max;
     }
 
     private static Report run(Admin admin, List<TopicDefinition> definitions, boolean create) {

@@ -26,8 +26,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * Everything the processor is configured with, read from the environment and, optionally, a
@@ -70,15 +70,30 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
     /** The producer's batch size by default (256 KiB). */
     public static final int BATCH_SIZE = 256 * 1024;
-    /** The processor's producer request limit (2 MiB), so that the largest input fits in a dead letter. */
+    /**
+     * The processor's producer request limit (2 MiB), so that a dead letter of the largest record an
+     * input topic takes by default (1 MiB) fits whole.
+     */
     public static final int MAX_REQUEST_SIZE = 2 * 1024 * 1024;
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final List<String> TOPIC_SETTINGS =
             List.of(TOPIC_JOBS, TOPIC_COMMANDS, TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ);
-    /** Variables that Kubernetes injects for a service named "kafka"; they are not settings. */
-    private static final Pattern SERVICE_LINK =
-            Pattern.compile("KAFKA_(PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?|SERVICE_(HOST|PORT(_\\w+)?))");
+    /**
+     * Variables that Kafka's own scripts and images read (JVM options, the installation), set on many
+     * machines that run Kafka; they are not settings.
+     */
+    private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JMX_OPTS",
+            "KAFKA_LOG4J_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_HOME", "KAFKA_DEBUG",
+            "KAFKA_LOG_DIR", "KAFKA_JMX_PORT", "KAFKA_JMX_HOSTNAME");
+    /**
+     * Variables that Kubernetes (and Docker links) inject for a service whose name starts with
+     * "kafka" ({@code kafka}, {@code kafka-ui}, ...): {@code <NAME>_SERVICE_HOST},
+     * {@code <NAME>_SERVICE_PORT[_<PORT NAME>]}, {@code <NAME>_PORT[_<N>_<PROTO>[_ADDR|_PORT|_PROTO]]}.
+     * No Kafka property spells one of these.
+     */
+    private static final Pattern SERVICE_LINK = Pattern.compile(
+            "KAFKA(_\\w+?)?_(PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?|SERVICE_(HOST|PORT(_\\w+)?))");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> CLIENT_PROPERTIES = clientProperties();
     private static final List<String> CLIENT_PREFIXES = List.of(
@@ -106,16 +121,21 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         if (file != null && !file.isBlank()) {
             Properties fromFile = readFile(file);
             for (String name : fromFile.stringPropertyNames()) {
-                requireKnown(name, CONFIG_FILE + " " + file + ": property " + name);
+                if (!isKnown(name)) {
+                    throw unknown(CONFIG_FILE + " " + file + ": property " + name);
+                }
                 kafka.setProperty(name, fromFile.getProperty(name).trim());
             }
         }
         Set<String> unknownTopicSettings = new HashSet<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             String name = variable.getKey();
-            if (name.startsWith(KAFKA_PREFIX) && !SERVICE_LINK.matcher(name).matches()) {
+            if (name.startsWith(KAFKA_PREFIX) && !KAFKA_SCRIPT_VARIABLES.contains(name)
+                    && !SERVICE_LINK.matcher(name).matches()) {
                 String property = name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                requireKnown(property, name + " (property " + property + ")");
+                if (!isKnown(property)) {
+                    throw unknown(name + " (property " + property + ")");
+                }
                 kafka.setProperty(property, variable.getValue());
             } else if (name.startsWith("TOPIC_") && !TOPIC_SETTINGS.contains(name)) {
                 unknownTopicSettings.add(name);
@@ -133,12 +153,13 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 topicName(env, TOPIC_ERRORS, Topics.ERRORS),
                 topicName(env, TOPIC_DLQ, Topics.DEAD_LETTERS));
         String dlqProperty = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
-        String explicitDlq = kafka.getProperty(dlqProperty);
-        if (explicitDlq != null && !explicitDlq.equals(topics.deadLetters())) {
-            throw new SettingsException("Property " + dlqProperty + " (" + explicitDlq + ") disagrees with "
-                    + TOPIC_DLQ + " (" + topics.deadLetters() + "): set " + TOPIC_DLQ + " only.");
+        if (kafka.getProperty(dlqProperty) != null) {
+            // Kafka Streams' handlers would dead-letter a record whose processing failed, however
+            // valid it is; the topology writes the dead letters of bad input itself.
+            throw new SettingsException("Property " + dlqProperty + " is not used: the processor writes the dead letters"
+                    + " of bad input itself, to " + TOPIC_DLQ + " (" + topics.deadLetters() + "), and never dead-letters a"
+                    + " record because processing failed. Set " + TOPIC_DLQ + " only.");
         }
-        kafka.setProperty(dlqProperty, topics.deadLetters());
 
         RateLimit rateLimit = new RateLimit(
                 positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
@@ -169,11 +190,13 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         kafka.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         kafka.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         kafka.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Bad input never stops the processor: it is logged and goes to the dead letter queue.
+        // Bad input is answered or dead-lettered by the topology itself, and never throws. An exception
+        // is a failure (a store, the broker, a bug): the processor stops rather than skip a valid record,
+        // and resumes from its last commit when it is restarted.
         kafka.setProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                LogAndFailExceptionHandler.class.getName());
         kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
+                LogAndFailProcessingExceptionHandler.class.getName());
         // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
         kafka.setProperty("processing.exception.handler.global.enabled", "true");
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
@@ -199,20 +222,21 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         return properties;
     }
 
-    private static void requireKnown(String property, String where) {
+    private static boolean isKnown(String property) {
         if (CLIENT_PROPERTIES.contains(property)) {
-            return;
+            return true;
         }
         for (String prefix : CLIENT_PREFIXES) {
             if (property.startsWith(prefix) && CLIENT_PROPERTIES.contains(property.substring(prefix.length()))) {
-                return;
+                return true;
             }
         }
-        if (property.startsWith(StreamsConfig.TOPIC_PREFIX)
-                && TOPIC_PROPERTIES.contains(property.substring(StreamsConfig.TOPIC_PREFIX.length()))) {
-            return;
-        }
-        throw new SettingsException("Unknown setting " + where
+        return property.startsWith(StreamsConfig.TOPIC_PREFIX)
+                && TOPIC_PROPERTIES.contains(property.substring(StreamsConfig.TOPIC_PREFIX.length()));
+    }
+
+    private static SettingsException unknown(String where) {
+        return new SettingsException("Unknown setting " + where
                 + ": not a Kafka Streams, consumer, producer, admin or topic property.");
     }
 

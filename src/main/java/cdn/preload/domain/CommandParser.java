@@ -42,6 +42,7 @@ public final class CommandParser {
 
     /** {@link #parse} without the fast path: the reference for any input. */
     static ResetCommand parseWithJackson(byte[] json) {
+        Fields fields = new Fields();
         try (JsonParser parser = JSON.createParser(json)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -49,25 +50,40 @@ public final class CommandParser {
             }
             if (first != JsonToken.START_OBJECT) {
                 parser.skipChildren();
-                requireEnd(parser);
+                requireEnd(parser, fields);
                 throw new UnparseableCommandException(
                         "The command must be a JSON object, not " + describe(first) + ".", null, null);
             }
-            return readObject(parser);
+            return readObject(parser, fields);
         } catch (JsonProcessingException e) {
             // Constraint violations (nesting depth, length) come without a location.
             String where = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
-            throw new UnparseableCommandException("The command is not valid JSON: " + e.getOriginalMessage() + where + ".",
-                    null, null);
+            throw fields.unparseable("The command is not valid JSON: " + e.getOriginalMessage() + where + ".");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from a byte array: not expected
         }
     }
 
-    private static ResetCommand readObject(JsonParser parser) throws IOException {
-        String[] values = new String[FIELDS.length];
-        int seen = 0;
-        int duplicated = 0;
+    /**
+     * The known fields read so far. When the command turns out to be unparseable, the RequestId and
+     * Id that it gave as strings, once each, before the problem are still echoed in its answer.
+     */
+    private static final class Fields {
+        final String[] values = new String[FIELDS.length];
+        int seen;
+        int duplicated;
+
+        UnparseableCommandException unparseable(String problem) {
+            return new UnparseableCommandException(problem, echoed(REQUEST_ID), echoed(ID));
+        }
+
+        private String echoed(int field) {
+            return (duplicated & (1 << field)) == 0 ? values[field] : null;
+        }
+    }
+
+    private static ResetCommand readObject(JsonParser parser, Fields fields) throws IOException {
+        String[] values = fields.values;
         String problem = null;
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             int field = fieldIndex(parser.currentName());
@@ -78,11 +94,11 @@ public final class CommandParser {
             }
             String name = FIELDS[field];
             int bit = 1 << field;
-            if ((seen & bit) != 0) {
-                duplicated |= bit;
+            if ((fields.seen & bit) != 0) {
+                fields.duplicated |= bit;
                 problem = first(problem, "Field \"" + name + "\" appears more than once.");
             }
-            seen |= bit;
+            fields.seen |= bit;
             if (value == JsonToken.VALUE_STRING) {
                 if (parser.getTextLength() > MAX_FIELD_LENGTH) {
                     problem = first(problem, "Field \"" + name + "\" is longer than " + MAX_FIELD_LENGTH + " characters.");
@@ -94,12 +110,9 @@ public final class CommandParser {
                 parser.skipChildren();
             }
         }
-        requireEnd(parser);
+        requireEnd(parser, fields);
         if (problem != null) {
-            // Echo only what the command gave unambiguously.
-            String requestId = (duplicated & (1 << REQUEST_ID)) == 0 ? values[REQUEST_ID] : null;
-            String id = (duplicated & (1 << ID)) == 0 ? values[ID] : null;
-            throw new UnparseableCommandException(problem, requestId, id);
+            throw fields.unparseable(problem);
         }
         return new ResetCommand(values[REQUEST_ID], values[ID], values[ALI_UID]);
     }
@@ -117,10 +130,9 @@ public final class CommandParser {
         }
     }
 
-    private static void requireEnd(JsonParser parser) throws IOException {
+    private static void requireEnd(JsonParser parser, Fields fields) throws IOException {
         if (parser.nextToken() != null) {
-            throw new UnparseableCommandException(
-                    "The command has more than one JSON value; it must be a single object.", null, null);
+            throw fields.unparseable("The command has more than one JSON value; it must be a single object.");
         }
     }
 

@@ -4,61 +4,90 @@ import cdn.preload.domain.CommandParser;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.JobId;
+import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.UnparseableCommandException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * The checks that need no state, on the command as it arrives: it parses (step 1), it has a
- * RequestId (assigned when absent), and its Id is well formed (step 2).
+ * The checks that need no state, on the command as it arrives, and the answers they give at once:
+ * it parses (step 1: otherwise an error event and a dead letter), it has a RequestId (assigned when
+ * absent), and its Id is well formed (step 2: otherwise an error event). A valid command goes on
+ * keyed by its Id, marked for re-routing when it is not on the partition where its job is kept.
+ *
+ * <p>An error event here is keyed by the command record's own key; a key too large for the errors
+ * topic together with the event is cut to what fits.
  */
-final class CommandChecker implements FixedKeyProcessor<byte[], byte[], Checked> {
+final class CommandChecker implements Processor<byte[], byte[], byte[], Checked> {
+    private final TopicLayout layout;
     private final ResetObserver observer;
-    private FixedKeyProcessorContext<byte[], Checked> context;
+    private ProcessorContext<byte[], Checked> context;
 
-    CommandChecker(ResetObserver observer) {
+    CommandChecker(TopicLayout layout, ResetObserver observer) {
+        this.layout = layout;
         this.observer = observer;
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<byte[], Checked> context) {
+    public void init(ProcessorContext<byte[], Checked> context) {
         this.context = context;
     }
 
     @Override
-    public void process(FixedKeyRecord<byte[], byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
+        long start = System.nanoTime();
         ResetCommand command;
         try {
             command = CommandParser.parse(record.value());
         } catch (UnparseableCommandException e) {
-            context.forward(record.withValue(new Checked.Rejected(ErrorCode.INVALID_PARAMETER,
-                    ErrorEvent.unparseable(e.requestId(), e.id(), e.getMessage()))));
-            // The error event is on its way; rethrowing hands the raw record to Streams' dead letter
-            // queue (processing exception handler), in the same transaction.
+            String requestId = e.requestId() != null ? e.requestId() : assignedRequestId();
+            refuse(record, ErrorCode.INVALID_PARAMETER, ErrorEvent.unparseable(requestId, e.id(), e.getMessage()), start);
+            context.forward(DeadLetter.of(record, source(), UnparseableCommandException.class.getName(), e.getMessage(),
+                    layout.maxDeadLetterBytes()));
             observer.deadLettered("commands", e.getMessage());
-            throw e;
+            return;
         }
         if (command.requestId() == null) {
             command = command.withRequestId(assignedRequestId());
         }
-        if (!JobId.isValid(command.id())) {
+        String id = command.id();
+        if (!JobId.isValid(id)) {
             ErrorCode error = ErrorCode.INVALID_PARAMETER_OBJECT_ID;
-            context.forward(record.withValue(new Checked.Rejected(error,
-                    ErrorEvent.of(error, command.requestId(), command.id()))));
+            refuse(record, error, ErrorEvent.of(error, command.requestId(), id), start);
             return;
         }
-        context.forward(record.withValue(new Checked.Valid(command)));
+        byte[] key = TopicLayout.isKeyOf(record.key(), id) ? record.key() : TopicLayout.keyOf(id);
+        boolean elsewhere = key != record.key() || !layout.isHome(key, source().partition());
+        // The command's headers stay here: neither the re-routed command nor its answer carries them.
+        context.forward(new Record<>(key, new Checked.Valid(command, elsewhere), record.timestamp(), new RecordHeaders()));
+    }
+
+    private void refuse(Record<byte[], byte[]> record, ErrorCode code, ErrorEvent error, long start) {
+        byte[] document = Json.write(error);
+        byte[] key = record.key();
+        long room = layout.maxErrorBytes() - TopicLayout.recordBytes(null, document, 0);
+        if (key != null && key.length > room) {
+            key = Arrays.copyOf(key, (int) Math.max(0, room));
+        }
+        context.forward(new Record<>(key, new Checked.Refused(document), record.timestamp(), new RecordHeaders()));
+        observer.answered(error.requestId(), error.id(), code, false, System.nanoTime() - start);
+    }
+
+    private RecordMetadata source() {
+        return context.recordMetadata().orElseThrow();
     }
 
     /** Stable across reprocessing: derived from where the command sits on the commands topic. */
     private String assignedRequestId() {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
+        RecordMetadata source = source();
         String position = source.topic() + '/' + source.partition() + '/' + source.offset();
         return UUID.nameUUIDFromBytes(position.getBytes(StandardCharsets.UTF_8)).toString().toUpperCase(Locale.ROOT);
     }

@@ -1,7 +1,7 @@
 package cdn.preload.streams;
 
 /** The answer to one command, serialised once: a snapshot or an error event document. */
-record Outcome(Kind kind, byte[] document) {
+record Outcome(Kind kind, byte[] document) implements Encoded {
     enum Kind { SNAPSHOT, ERROR }
 
     static Outcome snapshot(byte[] document) {
@@ -14,5 +14,10 @@ record Outcome(Kind kind, byte[] document) {
 
     boolean isSnapshot() {
         return kind == Kind.SNAPSHOT;
+    }
+
+    @Override
+    public byte[] bytes() {
+        return document;
     }
 }

@@ -11,7 +11,6 @@ import cdn.preload.domain.StoredJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Answers each command on the job's partition: a replay gets the remembered answer (step 3);
+ * Answers each valid command on the job's partition: a replay gets the remembered answer (step 3);
  * otherwise the reset is decided against the stored job (steps 4 to 7), the store is updated and
  * the answer remembered. An accepted reset writes the job store and the answers store once each; the
  * answer it remembers is a reference to the job, 9 bytes (see {@link Answers}).
@@ -87,26 +86,19 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     @Override
     public void process(Record<byte[], Checked> record) {
         long start = System.nanoTime();
+        ResetCommand command = ((Checked.Valid) record.value()).command();
+        Bytes answerKey = Answers.key(command);
+        byte[] remembered = remembered(answerKey, record.timestamp());
         Outcome outcome;
-        if (record.value() instanceof Checked.Valid valid) {
-            ResetCommand command = valid.command();
-            Bytes answerKey = Answers.key(command);
-            byte[] remembered = remembered(answerKey, record.timestamp());
-            if (remembered != null) {
-                ErrorCode error = Answers.errorOf(remembered);
-                outcome = Answers.replay(remembered, error, command, jobs);
-                observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
-            } else {
-                outcome = answer(command, answerKey, record.timestamp(), start);
-            }
+        if (remembered != null) {
+            ErrorCode error = Answers.errorOf(remembered);
+            outcome = Answers.replay(remembered, error, command, jobs);
+            observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
         } else {
-            Checked.Rejected rejected = (Checked.Rejected) record.value();
-            outcome = Outcome.error(Json.write(rejected.error()));
-            observer.answered(rejected.error().requestId(), rejected.error().id(), rejected.code(), false,
-                    System.nanoTime() - start);
+            outcome = answer(command, answerKey, record.timestamp(), start);
         }
-        // Answers are ours: none of the command's headers is carried over.
-        context.forward(record.withValue(outcome).withHeaders(new RecordHeaders()));
+        // The command checker left the command's headers behind: answers carry none.
+        context.forward(record.withValue(outcome));
     }
 
     private byte[] remembered(Bytes answerKey, long timestamp) {

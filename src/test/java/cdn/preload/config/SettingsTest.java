@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,9 +30,11 @@ class SettingsTest {
                 .containsEntry("application.id", "preload-job-processor")
                 .containsEntry("bootstrap.servers", "localhost:9092")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
-                .containsEntry("errors.dead.letter.queue.topic.name", "preload-job-dlq")
+                .doesNotContainKey("errors.dead.letter.queue.topic.name")
                 .containsEntry("processing.exception.handler",
-                        "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")
+                        "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler")
+                .containsEntry("deserialization.exception.handler",
+                        "org.apache.kafka.streams.errors.LogAndFailExceptionHandler")
                 .containsEntry("ensure.explicit.internal.resource.naming", "true")
                 .containsEntry("max.request.size", "2097152")
                 .containsEntry("batch.size", "262144")
@@ -125,21 +128,45 @@ class SettingsTest {
     }
 
     @Test
-    void topicVariablesRenameTheTopicsAndTheDeadLetterQueueFollows() {
+    void variablesOfKafkasScriptsAndServiceLinksOfKafkaNamedServicesAreNotSettings() {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JMX_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_GC_LOG_OPTS",
+                "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_HOME", "KAFKA_DEBUG")) {
+            env.put(name, "-Xmx1g");
+        }
+        env.put("KAFKA_UI_SERVICE_HOST", "10.0.0.8");
+        env.put("KAFKA_UI_SERVICE_PORT", "8080");
+        env.put("KAFKA_UI_SERVICE_PORT_HTTP", "8080");
+        env.put("KAFKA_UI_PORT", "tcp://10.0.0.8:8080");
+        env.put("KAFKA_UI_PORT_8080_TCP", "tcp://10.0.0.8:8080");
+        env.put("KAFKA_UI_PORT_8080_TCP_PROTO", "tcp");
+        env.put("KAFKA_CONNECT_REST_PORT_8083_TCP_ADDR", "10.0.0.9");
+
+        Settings settings = Settings.fromEnvironment(env);
+
+        assertThat(settings.kafka()).isEqualTo(Settings.defaults().kafka());
+        env.put("KAFKA_BOOTSTRAP_SERVER", "x:9092");
+        assertThatThrownBy(() -> Settings.fromEnvironment(env))
+                .hasMessage("Unknown setting KAFKA_BOOTSTRAP_SERVER (property bootstrap.server):"
+                        + " not a Kafka Streams, consumer, producer, admin or topic property.");
+    }
+
+    @Test
+    void topicVariablesRenameTheTopics() {
         Settings settings = Settings.fromEnvironment(Map.of(
                 "TOPIC_JOBS", "jobs", "TOPIC_COMMANDS", "cmds", "TOPIC_SNAPSHOTS", "snaps",
                 "TOPIC_ERRORS", "errs", "TOPIC_DLQ", "dead"));
 
         assertThat(settings.topics()).isEqualTo(new Topics("jobs", "cmds", "snaps", "errs", "dead"));
-        assertThat(settings.kafka()).containsEntry("errors.dead.letter.queue.topic.name", "dead");
     }
 
     @Test
-    void aDeadLetterQueueSetTwiceDifferentlyFails() {
+    void kafkaStreamsOwnDeadLetterQueueIsRefusedSinceItWouldDeadLetterFailures() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(
-                "TOPIC_DLQ", "dead", "KAFKA_ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME", "other")))
-                .hasMessage("Property errors.dead.letter.queue.topic.name (other) disagrees with TOPIC_DLQ (dead):"
-                        + " set TOPIC_DLQ only.");
+                "TOPIC_DLQ", "dead", "KAFKA_ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME", "dead")))
+                .hasMessage("Property errors.dead.letter.queue.topic.name is not used: the processor writes the dead letters"
+                        + " of bad input itself, to TOPIC_DLQ (dead), and never dead-letters a record because processing"
+                        + " failed. Set TOPIC_DLQ only.");
     }
 
     @Test

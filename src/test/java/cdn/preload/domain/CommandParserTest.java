@@ -73,9 +73,17 @@ class CommandParserTest {
     }
 
     @Test
-    void aTruncatedObjectEchoesNothingEvenWhenItsRequestIdWasRead() {
+    void aTruncatedObjectEchoesTheStringsReadBeforeTheProblem() {
         assertUnparseable(() -> parse("{\"RequestId\":\"r-1\",\"Id\":\"abc"), "The command is not valid JSON: Unexpected end-of-input in VALUE_STRING"
-                + " (at byte 28).", null, null);
+                + " (at byte 28).", "r-1", null);
+        assertUnparseable(() -> parse("{\"Id\":\"abc\",\"RequestId\":\"r-1\",\"AliUid\":"), "The command is not valid JSON:"
+                + " Unexpected end-of-input within/between Object entries (at byte 39).", "r-1", "abc");
+        assertThatThrownBy(() -> parse("{\"RequestId\":\"r-1\",\"RequestId\":\"r-2\",\"Id\":\"abc\",\"AliUid\":["))
+                .isInstanceOfSatisfying(UnparseableCommandException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("The command is not valid JSON: Unexpected end-of-input");
+                    assertThat(e.requestId()).as("a RequestId given twice is not echoed").isNull();
+                    assertThat(e.id()).isEqualTo("abc");
+                });
     }
 
     @ParameterizedTest
@@ -123,7 +131,7 @@ class CommandParserTest {
     @Test
     void aSecondValueAfterTheObjectIsRefused() {
         assertUnparseable(() -> parse("{\"Id\":\"a\"} {\"Id\":\"b\"}"),
-                "The command has more than one JSON value; it must be a single object.", null, null);
+                "The command has more than one JSON value; it must be a single object.", null, "a");
         assertThatThrownBy(() -> parse("{\"Id\":\"a\"} trailing")).hasMessageStartingWith("The command is not valid JSON:");
     }
 

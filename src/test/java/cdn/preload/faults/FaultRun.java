@@ -98,6 +98,9 @@ final class FaultRun implements AutoCloseable {
     /** A processor of this run: its own state directory and log, everything else shared. */
     JarProcess processor(String instance, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(extra);
+        // As on machines that run Kafka: variables of Kafka's own scripts are not settings.
+        env.put("KAFKA_HEAP_OPTS", "-Xmx1g");
+        env.put("KAFKA_OPTS", "-Dpreload.faults=" + name);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_STATE_DIR", stateDir(instance).toString());

@@ -3,6 +3,7 @@ package cdn.preload.streams;
 import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.OTHER_ID;
 import static cdn.preload.streams.Examples.expectedError;
 import static cdn.preload.streams.Examples.expectedSnapshot;
 import static cdn.preload.streams.ProcessorHarness.json;
@@ -207,6 +208,23 @@ class CliIT extends RealProcessorTest {
                 .formatted(suffix) + "Created t-ERRORS%1$s\nCreated t-DLQ%1$s\n".formatted(suffix), ""));
         assertThat(check.exitCode()).isZero();
         assertThat(check.out()).contains("Exists  t-DLQ" + suffix);
+    }
+
+    @Test
+    void commandsIgnoreTheVariablesOfKafkasScriptsAndOfKafkaNamedServices() {
+        Map<String, String> env = new HashMap<>(fixture.env);
+        env.put("KAFKA_HEAP_OPTS", "-Xmx1g");
+        env.put("KAFKA_OPTS", "-Djava.security.auth.login.config=/etc/kafka/jaas.conf");
+        env.put("KAFKA_HOME", "/opt/kafka");
+        env.put("KAFKA_UI_SERVICE_HOST", "10.0.0.8");
+        env.put("KAFKA_UI_PORT_8080_TCP", "tcp://10.0.0.8:8080");
+
+        Run check = cli(env, "topics", "check");
+        Run reset = cli(env, "reset", "--id", OTHER_ID, "--uid", EXAMPLE_UID, "--request-id", "r-env");
+
+        assertThat(check.exitCode()).isZero();
+        assertThat(reset).isEqualTo(new Run(1, reset.out(), "404 InvalidJob.NotFound\n"));
+        assertThat(json(reset.out())).isEqualTo(expectedError("r-env", OTHER_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
     }
 
     @Test

@@ -349,9 +349,13 @@ abstract class ResetScenarios {
 
         Position position = h.send(null, "{\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"" + EXAMPLE_UID + "\"}", t0);
 
+        assertSnapshot(h.answer(), expectedSnapshot(assignedRequestId(position)));
+    }
+
+    /** The RequestId the contract assigns to a command without one: derived from where it sits on the commands topic. */
+    protected static String assignedRequestId(Position position) {
         String where = position.topic() + "/" + position.partition() + "/" + position.offset();
-        String derived = UUID.nameUUIDFromBytes(where.getBytes(StandardCharsets.UTF_8)).toString().toUpperCase(Locale.ROOT);
-        assertSnapshot(h.answer(), expectedSnapshot(derived));
+        return UUID.nameUUIDFromBytes(where.getBytes(StandardCharsets.UTF_8)).toString().toUpperCase(Locale.ROOT);
     }
 
     // --- bad input ---
@@ -369,7 +373,7 @@ abstract class ResetScenarios {
         assertThat(answer.topic()).isEqualTo(Answer.ERROR);
         assertThat(answer.key()).isEqualTo(new String(key, StandardCharsets.UTF_8));
         assertThat(answer.json()).isEqualTo(json("""
-                {"RequestId":null,"Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"%s",
+                {"RequestId":"r-1","Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"%s",
                  "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
                 """.formatted(problem)));
         assertDeadLetter(h.deadLetters(1).get(0), key, value, "cdn.preload.domain.UnparseableCommandException", problem,
@@ -395,13 +399,13 @@ abstract class ResetScenarios {
     }
 
     @Test
-    void commandWithoutValueAnswers400AndGoesToTheDeadLetterQueue() {
+    void commandWithoutValueAnswers400WithAnAssignedRequestIdAndGoesToTheDeadLetterQueue() {
         Position position = h.send(bytes("k"), (byte[]) null, t0);
 
         assertError(h.answer(), "k", ProcessorHarness.json("""
-                {"RequestId":null,"Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"The command has no value.",
+                {"RequestId":"%s","Id":null,"HttpStatusCode":400,"Code":"InvalidParameter","Message":"The command has no value.",
                  "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
-                """));
+                """.formatted(assignedRequestId(position))));
         assertDeadLetter(h.deadLetters(1).get(0), bytes("k"), null, "cdn.preload.domain.UnparseableCommandException",
                 "The command has no value.", position);
     }
@@ -441,7 +445,7 @@ abstract class ResetScenarios {
 
     @Test
     void jobLargerThan256KiBGoesToTheDeadLetterQueueAndIsNotStored() {
-        Job huge = new Job(EXAMPLE_ID, null, null, EXAMPLE_UID, "d".repeat(JobStoreUpdater.MAX_JOB_BYTES), null, null,
+        Job huge = new Job(EXAMPLE_ID, null, null, EXAMPLE_UID, "d".repeat(TopicLayout.MAX_JOB_BYTES), null, null,
                 null, null, null, null, null, null, null);
         byte[] value = Json.write(huge);
 

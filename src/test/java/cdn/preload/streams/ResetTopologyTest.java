@@ -248,9 +248,12 @@ class ResetTopologyTest extends ResetScenarios {
         description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> names.add(node.name())));
 
         assertThat(names).containsExactlyInAnyOrder(
-                "jobs-source", "store-job",
-                "commands-source", "check-command", "route-", "route-by-job-id", "route-direct",
-                "key-by-job-id", "commands-by-job-id-repartition-filter", "commands-by-job-id-repartition-sink",
+                "jobs-source", "check-job", "job-", "job-dead-letter", "jobs-dlq-sink", "job-elsewhere", "job-home",
+                "jobs-by-id-repartition-filter", "jobs-by-id-repartition-sink", "jobs-by-id-repartition-source",
+                "job-merge", "store-job",
+                "commands-source", "check-command", "command-", "command-refused", "refused-sink",
+                "command-dead-letter", "commands-dlq-sink", "command-elsewhere", "command-home",
+                "commands-by-job-id-repartition-filter", "commands-by-job-id-repartition-sink",
                 "commands-by-job-id-repartition-source", "merge", "reset-job",
                 "outcome-", "outcome-snapshot", "outcome-error", "snapshots-sink", "errors-sink");
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");

@@ -1,0 +1,96 @@
+package cdn.preload.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * A record of an input topic that breaks the contract, for the dead letter queue: its key and value
+ * bytes as they came, its own headers, then the headers Kafka Streams' dead letter queue writes
+ * (exception, message, source topic, partition and offset).
+ *
+ * <p>When that does not fit in the DLQ topic or the producer's request limit, a smaller one is
+ * written, never none: the record's own headers are dropped first, then the value is cut (its first
+ * bytes are kept), then the key. The header {@value #CUT} then says what was cut, with the original
+ * sizes; the source's topic, partition and offset are always there.
+ */
+record DeadLetter(byte[] value) implements Checked, CheckedJob, Encoded {
+    static final String EXCEPTION = "__streams.errors.exception";
+    static final String MESSAGE = "__streams.errors.message";
+    static final String TOPIC = "__streams.errors.topic";
+    static final String PARTITION = "__streams.errors.partition";
+    static final String OFFSET = "__streams.errors.offset";
+    static final String CUT = "preload.dlq.cut";
+    /** Room kept for the {@value #CUT} header: three short sentences with sizes. */
+    private static final int CUT_ROOM = 256;
+
+    @Override
+    public byte[] bytes() {
+        return value;
+    }
+
+    /**
+     * The dead letter of {@code input}, which came from {@code source}, refused for {@code problem};
+     * {@code exception} names the kind of problem, as Kafka Streams' header does; the whole takes at
+     * most {@code maxBytes}.
+     */
+    static Record<byte[], DeadLetter> of(Record<byte[], byte[]> input, RecordMetadata source, String exception,
+                                         String problem, int maxBytes) {
+        Headers ours = new RecordHeaders()
+                .add(EXCEPTION, utf8(exception))
+                .add(MESSAGE, utf8(problem))
+                .add(TOPIC, utf8(source.topic()))
+                .add(PARTITION, utf8(Integer.toString(source.partition())))
+                .add(OFFSET, utf8(Long.toString(source.offset())));
+        Header[] own = input.headers().toArray();
+        long ownBytes = 0;
+        for (Header header : own) {
+            ownBytes += TopicLayout.headerBytes(header.key(), header.value());
+        }
+        long oursBytes = 0;
+        for (Header header : ours) {
+            oursBytes += TopicLayout.headerBytes(header.key(), header.value());
+        }
+        byte[] key = input.key();
+        byte[] value = input.value();
+        if (TopicLayout.recordBytes(key, value, ownBytes + oursBytes) <= maxBytes) {
+            return new Record<>(key, new DeadLetter(value), input.timestamp(), concat(own, ours));
+        }
+        List<String> cut = new ArrayList<>();
+        if (own.length > 0) {
+            cut.add(own.length + " header(s) of " + ownBytes + " bytes dropped");
+        }
+        long room = maxBytes - TopicLayout.recordBytes(null, null, oursBytes + CUT_ROOM);
+        int keyLength = key == null ? 0 : key.length;
+        if (value != null && keyLength + (long) value.length > room) {
+            int kept = (int) Math.max(0, Math.min(value.length, room - keyLength));
+            cut.add("value cut from " + value.length + " to " + kept + " bytes");
+            value = Arrays.copyOf(value, kept);
+        }
+        if (keyLength > room) {
+            int kept = (int) Math.max(0, room);
+            cut.add("key cut from " + keyLength + " to " + kept + " bytes");
+            key = Arrays.copyOf(key, kept);
+        }
+        ours.add(CUT, utf8(String.join("; ", cut) + "."));
+        return new Record<>(key, new DeadLetter(value), input.timestamp(), ours);
+    }
+
+    private static Headers concat(Header[] own, Headers ours) {
+        Headers all = new RecordHeaders(own);
+        for (Header header : ours) {
+            all.add(header);
+        }
+        return all;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

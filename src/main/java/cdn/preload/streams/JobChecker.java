@@ -1,0 +1,88 @@
+package cdn.preload.streams;
+
+import cdn.preload.domain.Job;
+import cdn.preload.domain.JobId;
+import cdn.preload.domain.Json;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The checks of a record of the jobs topic, before anything is stored: a job must be a JSON object
+ * of the contract's types, at most {@link TopicLayout#maxJobBytes()} long, keyed by its own
+ * well-formed Id; otherwise it is a dead letter. A tombstone deletes the job its key names (a key
+ * that is no job Id names none: nothing to delete). A job or tombstone that is not on the
+ * partition where its job is kept is marked for re-routing there.
+ */
+final class JobChecker implements Processor<byte[], byte[], byte[], CheckedJob> {
+    private final TopicLayout layout;
+    private final ResetObserver observer;
+    private ProcessorContext<byte[], CheckedJob> context;
+
+    JobChecker(TopicLayout layout, ResetObserver observer) {
+        this.layout = layout;
+        this.observer = observer;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], CheckedJob> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        byte[] key = record.key();
+        byte[] value = record.value();
+        if (value == null) {
+            if (key != null && JobId.isValid(key)) {
+                change(record, null);
+            }
+            return;
+        }
+        Job job;
+        try {
+            job = parse(key, value);
+        } catch (InvalidJobException e) {
+            context.forward(DeadLetter.of(record, context.recordMetadata().orElseThrow(),
+                    InvalidJobException.class.getName(), e.getMessage(), layout.maxDeadLetterBytes()));
+            observer.deadLettered("jobs", e.getMessage());
+            return;
+        }
+        change(record, job);
+    }
+
+    /** The job the record holds; throws {@link InvalidJobException} saying why it cannot be stored. */
+    private Job parse(byte[] key, byte[] value) {
+        if (key == null) {
+            throw new InvalidJobException("The job record has no key; it must be the job's Id.");
+        }
+        int max = layout.maxJobBytes();
+        if (value.length > max) {
+            throw new InvalidJobException("The job is " + value.length + " bytes long; at most " + max + " are accepted.");
+        }
+        Job job;
+        try {
+            job = Json.read(value, Job.class);
+        } catch (SerializationException e) {
+            throw new InvalidJobException(e.getMessage());
+        }
+        if (job == null) { // the JSON literal null
+            throw new InvalidJobException("The job must be a JSON object, not null.");
+        }
+        if (!JobId.isValid(job.id())) {
+            throw new InvalidJobException("The job's Id must be 24 lower-case hexadecimal digits.");
+        }
+        if (!TopicLayout.isKeyOf(key, job.id())) {
+            throw new InvalidJobException("The job's Id " + job.id() + " does not match the record key.");
+        }
+        return job;
+    }
+
+    private void change(Record<byte[], byte[]> record, Job job) {
+        boolean elsewhere = !layout.isHome(record.key(), context.recordMetadata().orElseThrow().partition());
+        context.forward(new Record<>(record.key(), new CheckedJob.Change(job, elsewhere), record.timestamp(),
+                new RecordHeaders()));
+    }
+}
