@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
@@ -77,11 +76,6 @@ final class KafkaOptions {
                     + " (create the topics with: topics create).");
         }
         return partitions;
-    }
-
-    /** The partition Kafka's default partitioner gives a record keyed {@code key}. */
-    static int partitionFor(byte[] key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     /** The settings' properties that this kind of client knows (the processor's Streams settings left out). */

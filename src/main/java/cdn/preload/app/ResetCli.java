@@ -3,6 +3,7 @@ package cdn.preload.app;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
+import cdn.preload.streams.TopicLayout;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ final class ResetCli extends KafkaCommand {
             List<TopicPartition> answers = new ArrayList<>();
             for (String topic : List.of(settings.topics().snapshots(), settings.topics().errors())) {
                 int partitions = KafkaOptions.partitions(consumer, topic, settings).size();
-                answers.add(new TopicPartition(topic, KafkaOptions.partitionFor(key, partitions)));
+                answers.add(new TopicPartition(topic, TopicLayout.partitionOf(key, partitions)));
             }
             consumer.assign(answers);
             consumer.endOffsets(answers).forEach(consumer::seek);

@@ -1,18 +1,28 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.Job;
 import cdn.preload.domain.ResetCommand;
 
-/** A command after the checks that need no state: valid, answered at once, or a dead letter. */
-sealed interface Checked permits Checked.Valid, Checked.Refused, DeadLetter {
+/**
+ * A record of an input topic after the checks that need no state: a command or a job change to
+ * process on its job's partition, an answer given at once, or a dead letter.
+ */
+sealed interface Checked permits Checked.Command, Checked.JobChange, Checked.Refused, DeadLetter {
 
-    /**
-     * Parsed, with a well-formed Id and a RequestId, keyed by its Id; {@code elsewhere}: not on the
-     * partition where its job is kept, so it is re-routed there first.
-     */
-    record Valid(ResetCommand command, boolean elsewhere) implements Checked {
+    /** Whether the record is not on the partition where its job is kept, and is re-routed there first. */
+    default boolean elsewhere() {
+        return false;
     }
 
-    /** Refused before any lookup (unparseable, or a malformed Id): its error event. */
+    /** A parsed command with a well-formed Id and a RequestId, keyed by its Id. */
+    record Command(ResetCommand command, boolean elsewhere) implements Checked {
+    }
+
+    /** The job to store under its Id (the record's key), or, when {@code job} is null, to delete. */
+    record JobChange(Job job, boolean elsewhere) implements Checked {
+    }
+
+    /** A command refused before any lookup (unparseable, or a malformed Id): its error event. */
     record Refused(byte[] document) implements Checked, Encoded {
         @Override
         public byte[] bytes() {

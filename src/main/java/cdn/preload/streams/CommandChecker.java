@@ -67,7 +67,7 @@ final class CommandChecker implements Processor<byte[], byte[], byte[], Checked>
         byte[] key = TopicLayout.isKeyOf(record.key(), id) ? record.key() : TopicLayout.keyOf(id);
         boolean elsewhere = key != record.key() || !layout.isHome(key, source().partition());
         // The command's headers stay here: neither the re-routed command nor its answer carries them.
-        context.forward(new Record<>(key, new Checked.Valid(command, elsewhere), record.timestamp(), new RecordHeaders()));
+        context.forward(new Record<>(key, new Checked.Command(command, elsewhere), record.timestamp(), new RecordHeaders()));
     }
 
     private void refuse(Record<byte[], byte[]> record, ErrorCode code, ErrorEvent error, long start) {

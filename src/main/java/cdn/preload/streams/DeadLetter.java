@@ -20,7 +20,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * bytes are kept), then the key. The header {@value #CUT} then says what was cut, with the original
  * sizes; the source's topic, partition and offset are always there.
  */
-record DeadLetter(byte[] value) implements Checked, CheckedJob, Encoded {
+record DeadLetter(byte[] value) implements Checked, Encoded {
     static final String EXCEPTION = "__streams.errors.exception";
     static final String MESSAGE = "__streams.errors.message";
     static final String TOPIC = "__streams.errors.topic";

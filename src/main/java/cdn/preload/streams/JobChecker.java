@@ -16,10 +16,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * that is no job Id names none: nothing to delete). A job or tombstone that is not on the
  * partition where its job is kept is marked for re-routing there.
  */
-final class JobChecker implements Processor<byte[], byte[], byte[], CheckedJob> {
+final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
     private final ResetObserver observer;
-    private ProcessorContext<byte[], CheckedJob> context;
+    private ProcessorContext<byte[], Checked> context;
 
     JobChecker(TopicLayout layout, ResetObserver observer) {
         this.layout = layout;
@@ -27,7 +27,7 @@ final class JobChecker implements Processor<byte[], byte[], byte[], CheckedJob> 
     }
 
     @Override
-    public void init(ProcessorContext<byte[], CheckedJob> context) {
+    public void init(ProcessorContext<byte[], Checked> context) {
         this.context = context;
     }
 
@@ -82,7 +82,7 @@ final class JobChecker implements Processor<byte[], byte[], byte[], CheckedJob> 
 
     private void change(Record<byte[], byte[]> record, Job job) {
         boolean elsewhere = !layout.isHome(record.key(), context.recordMetadata().orElseThrow().partition());
-        context.forward(new Record<>(record.key(), new CheckedJob.Change(job, elsewhere), record.timestamp(),
+        context.forward(new Record<>(record.key(), new Checked.JobChange(job, elsewhere), record.timestamp(),
                 new RecordHeaders()));
     }
 }

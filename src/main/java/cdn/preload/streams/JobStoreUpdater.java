@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * job's are written out whole before the job changes. The records arrive checked ({@link JobChecker}),
  * keyed by the job's Id.
  */
-final class JobStoreUpdater implements Processor<byte[], CheckedJob, Void, Void> {
+final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
     private KeyValueStore<String, StoredJob> jobs;
     private KeyValueStore<Bytes, byte[]> answers;
 
@@ -26,9 +26,9 @@ final class JobStoreUpdater implements Processor<byte[], CheckedJob, Void, Void>
     }
 
     @Override
-    public void process(Record<byte[], CheckedJob> record) {
+    public void process(Record<byte[], Checked> record) {
         String id = new String(record.key(), StandardCharsets.US_ASCII);
-        Job job = ((CheckedJob.Change) record.value()).job();
+        Job job = ((Checked.JobChange) record.value()).job();
         StoredJob current = jobs.get(id);
         if (job == null) {
             if (current != null) {

@@ -86,7 +86,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     @Override
     public void process(Record<byte[], Checked> record) {
         long start = System.nanoTime();
-        ResetCommand command = ((Checked.Valid) record.value()).command();
+        ResetCommand command = ((Checked.Command) record.value()).command();
         Bytes answerKey = Answers.key(command);
         byte[] remembered = remembered(answerKey, record.timestamp());
         Outcome outcome;

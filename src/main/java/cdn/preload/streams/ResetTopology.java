@@ -31,19 +31,21 @@ import org.apache.kafka.streams.state.Stores;
  * The processor's topology, the same in production and in tests.
  *
  * <pre>
- * jobs-source ─▶ check-job ─┬─ job-home ──────────────────────────────────────────▶ job-merge ─▶ store-job (job store)
- *                           ├─ job-elsewhere ─▶ jobs-by-id (repartition) ───────────┘
- *                           └─ job-dead-letter ─▶ jobs-dlq-sink
- * commands-source ─▶ check-command ─┬─ command-home ─────────────────────────────────▶ merge ─▶ reset-job ─▶ outcome-┬─▶ snapshots-sink
- *                                   ├─ command-elsewhere ─▶ commands-by-job-id (repartition) ─┘            └─▶ errors-sink
- *                                   ├─ command-refused ─▶ refused-sink (errors topic)
+ * jobs-source ─▶ check-job ─┬─ job-home ─────────────────────────────────────────────────────▶ job-merge ─▶ store-job
+ *                           ├─ job-elsewhere ──────┐                      ┌─ rerouted-job ─────┘
+ *                           └─ job-dead-letter ─▶ jobs-dlq-sink           │
+ *                                                  ├─▶ reroute ─▶ commands-by-job-id ─▶ rerouted-┤
+ * commands-source ─▶ check-command ─┬─ command-elsewhere ┘                └─ rerouted-command ─┐
+ *                                   ├─ command-home ──────────────────────────────────────────▶ merge ─▶ reset-job ─▶ outcome-┬─▶ snapshots-sink
+ *                                   ├─ command-refused ─▶ refused-sink (errors topic)                                      └─▶ errors-sink
  *                                   └─ command-dead-letter ─▶ commands-dlq-sink
  * </pre>
  *
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)
  * places that Id is processed where it is; any other (placed by another client's partitioner, by
- * hand, keyed by something else, or not keyed) is re-routed there first, through a repartition topic
- * that the Java partitioner writes. So jobs and commands meet whatever produced them.
+ * hand, keyed by something else, or not keyed) is re-routed there first, through the repartition
+ * topic, which the Java partitioner writes. So jobs and commands meet whatever produced them.
+ * Re-routed jobs and commands share one topic, so that a task reads three partitions, not four.
  */
 public final class ResetTopology {
     /** Jobs by Id, with their recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
@@ -53,15 +55,21 @@ public final class ResetTopology {
      * {@code <application.id>-remembered-answers-changelog}.
      */
     public static final String ANSWER_STORE = "remembered-answers";
-    /** Commands not on their job's partition; topic {@code <application.id>-commands-by-job-id-repartition}. */
+    /**
+     * Commands and jobs not on their job's partition; topic
+     * {@code <application.id>-commands-by-job-id-repartition}. The name is that of the version that
+     * re-routed only commands, kept so that an upgrade leaves none of the records in it behind.
+     */
     public static final String REROUTE = "commands-by-job-id";
-    /** Jobs not on their own partition; topic {@code <application.id>-jobs-by-id-repartition}. */
-    public static final String JOB_REROUTE = "jobs-by-id";
 
     private static final String COMMAND = "command-";
     private static final String JOB = "job-";
+    private static final String REROUTED = "rerouted-";
     private static final String HOME = "home";
     private static final String ELSEWHERE = "elsewhere";
+    private static final String DEAD_LETTER = "dead-letter";
+    /** The first byte of a re-routed job; a re-routed command is its JSON object, a deletion a tombstone. */
+    private static final byte JOB_TAG = 'J';
 
     private ResetTopology() {
     }
@@ -85,53 +93,55 @@ public final class ResetTopology {
         builder.addStateStore(jobStore(stores));
         builder.addStateStore(answerStore(stores));
 
-        Map<String, KStream<byte[], CheckedJob>> jobs = builder
+        Map<String, KStream<byte[], Checked>> jobs = builder
                 .stream(topics.jobs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("jobs-source"))
                 .process(() -> new JobChecker(layout, observer), Named.as("check-job"))
                 .split(Named.as(JOB))
-                .branch((key, job) -> job instanceof DeadLetter, Branched.withConsumer(letters -> letters.to(
-                        topics.deadLetters(), Produced.with(Serdes.ByteArray(), Encoded.<CheckedJob>serde())
-                                .withName("jobs-dlq-sink")), "dead-letter"))
-                .branch((key, job) -> ((CheckedJob.Change) job).elsewhere(), Branched.as(ELSEWHERE))
+                .branch((key, checked) -> checked instanceof DeadLetter, Branched.withConsumer(letters ->
+                        letters.to(topics.deadLetters(), written("jobs-dlq-sink")), DEAD_LETTER))
+                .branch((key, checked) -> checked.elsewhere(), Branched.as(ELSEWHERE))
                 .defaultBranch(Branched.as(HOME));
-        KStream<byte[], CheckedJob> reroutedJobs = jobs.get(JOB + ELSEWHERE)
-                .repartition(Repartitioned.<byte[], CheckedJob>as(JOB_REROUTE)
-                        .withKeySerde(Serdes.ByteArray())
-                        .withValueSerde(jobChangeSerde()));
-        jobs.get(JOB + HOME)
-                .merge(reroutedJobs, Named.as("job-merge"))
-                .process(JobStoreUpdater::new, Named.as("store-job"), JOB_STORE, ANSWER_STORE);
 
         Map<String, KStream<byte[], Checked>> commands = builder
                 .stream(topics.commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("commands-source"))
                 .process(() -> new CommandChecker(layout, observer), Named.as("check-command"))
                 .split(Named.as(COMMAND))
-                .branch((key, checked) -> checked instanceof Checked.Refused, Branched.withConsumer(refused -> refused.to(
-                        topics.errors(), Produced.with(Serdes.ByteArray(), Encoded.<Checked>serde())
-                                .withName("refused-sink")), "refused"))
-                .branch((key, checked) -> checked instanceof DeadLetter, Branched.withConsumer(letters -> letters.to(
-                        topics.deadLetters(), Produced.with(Serdes.ByteArray(), Encoded.<Checked>serde())
-                                .withName("commands-dlq-sink")), "dead-letter"))
-                .branch((key, checked) -> ((Checked.Valid) checked).elsewhere(), Branched.as(ELSEWHERE))
+                .branch((key, checked) -> checked instanceof Checked.Refused, Branched.withConsumer(refused ->
+                        refused.to(topics.errors(), written("refused-sink")), "refused"))
+                .branch((key, checked) -> checked instanceof DeadLetter, Branched.withConsumer(letters ->
+                        letters.to(topics.deadLetters(), written("commands-dlq-sink")), DEAD_LETTER))
+                .branch((key, checked) -> checked.elsewhere(), Branched.as(ELSEWHERE))
                 .defaultBranch(Branched.as(HOME));
-        KStream<byte[], Checked> reroutedCommands = commands.get(COMMAND + ELSEWHERE)
+
+        Map<String, KStream<byte[], Checked>> rerouted = jobs.get(JOB + ELSEWHERE)
+                .merge(commands.get(COMMAND + ELSEWHERE), Named.as("reroute"))
                 .repartition(Repartitioned.<byte[], Checked>as(REROUTE)
                         .withKeySerde(Serdes.ByteArray())
-                        .withValueSerde(validCommandSerde()));
+                        .withValueSerde(reroutedSerde()))
+                .split(Named.as(REROUTED))
+                .branch((key, checked) -> checked instanceof Checked.JobChange, Branched.as("job"))
+                .defaultBranch(Branched.as("command"));
+
+        jobs.get(JOB + HOME)
+                .merge(rerouted.get(REROUTED + "job"), Named.as("job-merge"))
+                .process(JobStoreUpdater::new, Named.as("store-job"), JOB_STORE, ANSWER_STORE);
 
         long retentionMs = replayRetention.toMillis();
         commands.get(COMMAND + HOME)
-                .merge(reroutedCommands, Named.as("merge"))
+                .merge(rerouted.get(REROUTED + "command"), Named.as("merge"))
                 .process(() -> new ResetProcessor(rateLimit, retentionMs, observer), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
-                .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots -> snapshots.to(
-                        topics.snapshots(), Produced.with(Serdes.ByteArray(), Encoded.<Outcome>serde())
-                                .withName("snapshots-sink")), "snapshot"))
-                .defaultBranch(Branched.withConsumer(errors -> errors.to(
-                        topics.errors(), Produced.with(Serdes.ByteArray(), Encoded.<Outcome>serde())
-                                .withName("errors-sink")), "error"));
+                .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots ->
+                        snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))
+                .defaultBranch(Branched.withConsumer(errors ->
+                        errors.to(topics.errors(), written("errors-sink")), "error"));
 
         return builder.build();
+    }
+
+    /** A sink's settings: keys as they are, values as the bytes they hold ({@link Encoded}). */
+    private static <V> Produced<byte[], V> written(String name) {
+        return Produced.<byte[], V>as(name).withKeySerde(Serdes.ByteArray()).withValueSerde(Encoded.serde());
     }
 
     /**
@@ -165,21 +175,27 @@ public final class ResetTopology {
                 .withCachingDisabled();
     }
 
-    /** Only valid commands are re-routed; they travel as their JSON (the RequestId assigned, if it was). */
-    private static Serde<Checked> validCommandSerde() {
-        Serializer<Checked> serializer = (topic, checked) -> Json.write(((Checked.Valid) checked).command());
-        Deserializer<Checked> deserializer = (topic, bytes) -> new Checked.Valid(CommandParser.parse(bytes), false);
-        return Serdes.serdeFrom(serializer, deserializer);
-    }
-
-    /** Only job changes are re-routed; a job travels as its JSON, a deletion as a tombstone. */
-    private static Serde<CheckedJob> jobChangeSerde() {
-        Serializer<CheckedJob> serializer = (topic, change) -> {
-            Job job = ((CheckedJob.Change) change).job();
-            return job == null ? null : Json.write(job);
+    /**
+     * What the repartition topic carries: a command as its JSON object (the RequestId assigned, if it
+     * was), a job as {@value #JOB_TAG} and its JSON, a job's deletion as a tombstone.
+     */
+    private static Serde<Checked> reroutedSerde() {
+        Serializer<Checked> serializer = (topic, checked) -> {
+            if (checked instanceof Checked.Command command) {
+                return Json.write(command.command());
+            }
+            Job job = ((Checked.JobChange) checked).job();
+            return job == null ? null : Json.writeAfter(JOB_TAG, job);
         };
-        Deserializer<CheckedJob> deserializer = (topic, bytes) ->
-                new CheckedJob.Change(bytes == null ? null : Json.read(bytes, Job.class), false);
+        Deserializer<Checked> deserializer = (topic, bytes) -> {
+            if (bytes == null) {
+                return new Checked.JobChange(null, false);
+            }
+            if (bytes.length > 0 && bytes[0] == JOB_TAG) {
+                return new Checked.JobChange(Json.read(bytes, 1, bytes.length - 1, Job.class), false);
+            }
+            return new Checked.Command(CommandParser.parse(bytes), false);
+        };
         return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -4,6 +4,7 @@ import cdn.preload.app.LocalKafka;
 import cdn.preload.app.TopicSetup;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;
+import cdn.preload.streams.TopicLayout;
 import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,7 +39,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
@@ -432,7 +432,7 @@ public final class EndToEndBenchmark {
         Map<Integer, String> last = new HashMap<>();
         for (BenchJob job : jobList) {
             String id = job.id();
-            last.put(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % PARTITIONS, id);
+            last.put(TopicLayout.partitionOf(id.getBytes(StandardCharsets.UTF_8), PARTITIONS), id);
         }
         for (String id : last.values()) {
             await(() -> status(env, "/jobs/" + id) == 200, Duration.ofMinutes(20), "job " + id + " to be stored");

@@ -6,6 +6,7 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.faults.OutcomeLog.Received;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.faults.Workload.Expected;
+import cdn.preload.streams.TopicLayout;
 import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +34,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * One fault scenario's world: topics of its own (created from {@code topics/}), a publisher, the
@@ -354,7 +354,7 @@ final class FaultRun implements AutoCloseable {
     }
 
     static int partition(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return TopicLayout.partitionOf(key.getBytes(StandardCharsets.UTF_8), PARTITIONS);
     }
 
     static JsonNode parse(String json) {

@@ -65,6 +65,11 @@ final class BrokerFixture implements ProcessorHarness {
     private KafkaStreams streams;
 
     BrokerFixture(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /** With {@code extraEnv} added to the processor's environment. */
+    BrokerFixture(String bootstrapServers, Map<String, String> extraEnv) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try {
             stateDir = Files.createTempDirectory("preload-it-state");
@@ -81,6 +86,7 @@ final class BrokerFixture implements ProcessorHarness {
             env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
                     TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
         }
+        env.putAll(extraEnv);
         settings = Settings.fromEnvironment(env);
         try (Admin admin = Admin.create(settings.kafka())) {
             TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
@@ -155,8 +161,13 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     private Position publish(String topic, byte[] key, byte[] value, Instant time) {
+        return publishAt(topic, null, key, value, time);
+    }
+
+    /** Publishes to {@code partition} of {@code topic} (null: where the Java client's partitioner puts the key). */
+    Position publishAt(String topic, Integer partition, byte[] key, byte[] value, Instant time) {
         try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(topic, null, time.toEpochMilli(), key, value)).get();
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, partition, time.toEpochMilli(), key, value)).get();
             return new Position(topic, written.partition(), written.offset());
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot publish to " + topic, e);

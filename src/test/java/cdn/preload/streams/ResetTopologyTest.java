@@ -166,7 +166,7 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void commandKeyedByItsIdSkipsTheRepartitionTopic() {
+    void aJobAndACommandKeyedByTheirIdOnTheirPartitionSkipTheRepartitionTopics() {
         fixture.putJob(EXAMPLE_JOB);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
@@ -249,12 +249,11 @@ class ResetTopologyTest extends ResetScenarios {
 
         assertThat(names).containsExactlyInAnyOrder(
                 "jobs-source", "check-job", "job-", "job-dead-letter", "jobs-dlq-sink", "job-elsewhere", "job-home",
-                "jobs-by-id-repartition-filter", "jobs-by-id-repartition-sink", "jobs-by-id-repartition-source",
-                "job-merge", "store-job",
                 "commands-source", "check-command", "command-", "command-refused", "refused-sink",
                 "command-dead-letter", "commands-dlq-sink", "command-elsewhere", "command-home",
-                "commands-by-job-id-repartition-filter", "commands-by-job-id-repartition-sink",
-                "commands-by-job-id-repartition-source", "merge", "reset-job",
+                "reroute", "commands-by-job-id-repartition-filter", "commands-by-job-id-repartition-sink",
+                "commands-by-job-id-repartition-source", "rerouted-", "rerouted-job", "rerouted-command",
+                "job-merge", "store-job", "merge", "reset-job",
                 "outcome-", "outcome-snapshot", "outcome-error", "snapshots-sink", "errors-sink");
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
         assertThat(description.subtopologies()).hasSize(1);

@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -46,6 +48,15 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     TopologyFixture(RateLimit rateLimit, Duration replayRetention) {
+        this(rateLimit, replayRetention, TopicLayout.TEST_DRIVER, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
+    }
+
+    /** Topics laid out as {@code layout} says (the driver itself always has one partition a topic), stores from {@code stores}. */
+    TopologyFixture(TopicLayout layout, DslStoreSuppliers stores) {
+        this(RateLimit.DEFAULT, Settings.DEFAULT_REPLAY_RETENTION, layout, stores);
+    }
+
+    private TopologyFixture(RateLimit rateLimit, Duration replayRetention, TopicLayout layout, DslStoreSuppliers stores) {
         Settings defaults = Settings.defaults();
         settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka(), defaults.http());
         try {
@@ -57,7 +68,8 @@ final class TopologyFixture implements ProcessorHarness {
         props.putAll(settings.kafka());
         props.setProperty("state.dir", stateDir.toString());
         driver = new TopologyTestDriver(
-                ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention()), props);
+                ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), layout, stores,
+                        ResetObserver.NONE), props);
         Topics topics = settings.topics();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();

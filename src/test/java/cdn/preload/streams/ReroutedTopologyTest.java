@@ -1,0 +1,47 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_JOB;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.OTHER_ID;
+import static cdn.preload.streams.Examples.expectedSnapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract's scenarios once more, with every job and command of the examples off the partition
+ * where its job is kept: the driver delivers each record on partition 0, and the topics are laid out
+ * with a partition count for which murmur2 places neither example Id there. Everything is re-routed
+ * first, and every answer is the same.
+ */
+class ReroutedTopologyTest extends ResetScenarios {
+    /** The smallest partition count for which neither example Id belongs on partition 0. */
+    static final int PARTITIONS = IntStream.rangeClosed(2, 64)
+            .filter(n -> !home(EXAMPLE_ID, n) && !home(OTHER_ID, n)).findFirst().orElseThrow();
+
+    private TopologyFixture fixture;
+
+    @Override
+    protected ProcessorHarness start() {
+        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE),
+                new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
+        return fixture;
+    }
+
+    private static boolean home(String id, int partitions) {
+        return TopicLayout.partitionOf(TopicLayout.keyOf(id), partitions) == 0;
+    }
+
+    @Test
+    void aJobAndACommandKeyedByTheIdButOnAnotherPartitionTakeTheRepartitionTopic() {
+        fixture.putJob(EXAMPLE_JOB);
+        assertThat(fixture.driver.producedTopicNames()).contains("preload-job-processor-commands-by-job-id-repartition");
+
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertSnapshot(fixture.answer(), expectedSnapshot("r-1"));
+    }
+}

@@ -1,0 +1,49 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_JOB;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store that cannot be written is a failure of the machinery, not bad input: processing stops at
+ * the record, which is neither dead-lettered nor answered (a real broker's restart then answers it:
+ * {@code StoreFailureIT}).
+ */
+class StoreFailureTest {
+    private final TopologyFixture fixture = new TopologyFixture(TopicLayout.TEST_DRIVER, new FailingStores());
+
+    @AfterEach
+    void close() {
+        FailingStores.failing = null;
+        fixture.close();
+    }
+
+    @Test
+    void aJobThatCannotBeStoredStopsProcessingAndIsNotDeadLettered() {
+        FailingStores.failing = ResetTopology.JOB_STORE;
+
+        assertThatThrownBy(() -> fixture.putJob(EXAMPLE_JOB))
+                .isInstanceOf(StreamsException.class)
+                .hasRootCauseInstanceOf(ProcessorStateException.class)
+                .hasRootCauseMessage("Injected: store jobs cannot be written (disk full)");
+        assertThat(fixture.noOutput()).isTrue();
+    }
+
+    @Test
+    void aCommandWhoseAnswerCannotBeRememberedStopsProcessingAndIsNeitherAnsweredNorDeadLettered() {
+        fixture.putJob(EXAMPLE_JOB);
+        FailingStores.failing = ResetTopology.ANSWER_STORE;
+
+        assertThatThrownBy(() -> fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0()))
+                .isInstanceOf(StreamsException.class)
+                .hasRootCauseInstanceOf(ProcessorStateException.class);
+        assertThat(fixture.noOutput()).isTrue();
+    }
+}
