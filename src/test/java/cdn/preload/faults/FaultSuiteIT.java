@@ -3,12 +3,14 @@ package cdn.preload.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.app.LocalKafka;
+import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.HostileInput.BadCommand;
 import cdn.preload.faults.HostileInput.BadJob;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TestBroker;
+import cdn.preload.streams.TopicLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -209,8 +211,34 @@ class FaultSuiteIT {
     @Test
     @Order(6)
     void hostileInputIsAnsweredOrDeadLetteredWhileTheProcessorKeepsRunning() {
+        hostileInput("hostile input", "hostile", Map.of(), HOSTILE, "");
+    }
+
+    /**
+     * An operator's own topics, smaller than {@code topics/} makes them: error events, dead letters
+     * and snapshots of at most 64 KiB, and a DLQ at Kafka's default limit (1 MiB) rather than 2 MiB.
+     * Keys and values as large as the input topics take are cut to fit, and nothing stops.
+     */
+    @Test
+    @Order(7)
+    void hostileInputIntoSmallOutputTopicsIsAnsweredAndDeadLetteredCutToFit() {
+        String small = "65536";
+        hostileInput("hostile input, small topics", "small-topics", Map.of(
+                        TopicDefinitions.ERRORS, Map.of("max.message.bytes", small),
+                        TopicDefinitions.SNAPSHOTS, Map.of("max.message.bytes", small),
+                        TopicDefinitions.DLQ, Map.of("max.message.bytes", Integer.toString(TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES))),
+                HOSTILE / 10, ", errors and snapshots topics of 64 KiB, DLQ of 1 MiB");
+    }
+
+    /**
+     * Publishes hostile jobs and commands (some compressed, expanding far beyond the topics' limits)
+     * to topics with {@code configs}, and checks that each got its outcome or dead letter, cut to fit
+     * where it had to be, while the processor stayed RUNNING.
+     */
+    private static void hostileInput(String scenario, String name, Map<String, Map<String, String>> configs, int perKind,
+                                     String topicsNote) {
         Workload workload = new Workload(SEED + 5, 300, T0, 10);
-        try (FaultRun run = new FaultRun(broker, "hostile", dir)) {
+        try (FaultRun run = new FaultRun(broker, name, dir, configs)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<ObjectNode> doomed = workload.jobs().subList(0, 20);
             List<String> states = new CopyOnWriteArrayList<>();
@@ -229,21 +257,32 @@ class FaultSuiteIT {
             watch.start();
 
             HostileInput hostile = new HostileInput(SEED, workload.jobs().subList(20, workload.jobs().size()));
-            List<BadJob> jobs = hostile.jobs(HOSTILE, doomed);
-            List<BadCommand> commands = hostile.commands(HOSTILE * 3 / 2);
-            List<String> jobPositions = run.publishRaw(run.topics.jobs(),
-                    jobs.stream().map(BadJob::key).toList(), jobs.stream().map(BadJob::value).toList());
-            List<String> commandPositions = run.publishRaw(run.topics.commands(),
-                    commands.stream().map(BadCommand::key).toList(), commands.stream().map(BadCommand::value).toList());
+            List<BadJob> jobs = new ArrayList<>(hostile.jobs(perKind, doomed));
+            List<BadJob> expandingJobs = hostile.expandingJobs();
+            List<BadCommand> commands = new ArrayList<>(hostile.commands(perKind * 3 / 2));
+            List<BadCommand> expandingCommands = hostile.expandingCommands();
+            List<String> jobPositions = new ArrayList<>(run.publishRaw(run.topics.jobs(),
+                    jobs.stream().map(BadJob::key).toList(), jobs.stream().map(BadJob::value).toList(), false));
+            jobPositions.addAll(run.publishRaw(run.topics.jobs(), expandingJobs.stream().map(BadJob::key).toList(),
+                    expandingJobs.stream().map(BadJob::value).toList(), true));
+            jobs.addAll(expandingJobs);
+            List<String> commandPositions = new ArrayList<>(run.publishRaw(run.topics.commands(),
+                    commands.stream().map(BadCommand::key).toList(), commands.stream().map(BadCommand::value).toList(), false));
+            commandPositions.addAll(run.publishRaw(run.topics.commands(), expandingCommands.stream().map(BadCommand::key).toList(),
+                    expandingCommands.stream().map(BadCommand::value).toList(), true));
+            commands.addAll(expandingCommands);
             run.awaitSettled(commands.size());
 
+            Map<String, byte[][]> sources = new HashMap<>();
             Set<String> expectedDeadLetters = new HashSet<>();
             for (int i = 0; i < jobs.size(); i++) {
+                sources.put(jobPositions.get(i), new byte[][] {jobs.get(i).key(), jobs.get(i).value()});
                 if (jobs.get(i).deadLetter()) {
                     expectedDeadLetters.add(jobPositions.get(i));
                 }
             }
             for (int i = 0; i < commands.size(); i++) {
+                sources.put(commandPositions.get(i), new byte[][] {commands.get(i).key(), commands.get(i).value()});
                 if (commands.get(i).deadLetter()) {
                     expectedDeadLetters.add(commandPositions.get(i));
                 }
@@ -256,15 +295,24 @@ class FaultSuiteIT {
             }
             watching.set(false);
             List<String> problems = new ArrayList<>();
-            int checked = checkHostileOutcomes(run, commands, workload.jobs(), problems);
+            int[] cutKeys = new int[1];
+            int checked = checkHostileOutcomes(run, commands, commandPositions, workload.jobs(), problems, cutKeys);
             Set<String> deadLetters = new HashSet<>();
             int duplicatedLetters = 0;
+            int cutLetters = 0;
             for (OutcomeLog.Received letter : run.outcomes.on(run.topics.deadLetters())) {
                 Map<String, String> headers = letter.headers();
                 String source = FaultRun.position(headers.get("__streams.errors.topic"),
                         headers.get("__streams.errors.partition"), headers.get("__streams.errors.offset"));
                 if (!deadLetters.add(source)) {
                     duplicatedLetters++;
+                }
+                byte[][] original = sources.get(source);
+                if (original != null && !isCutFrom(letter, original, problems)) {
+                    continue;
+                }
+                if (headers.containsKey("preload.dlq.cut")) {
+                    cutLetters++;
                 }
             }
             int missingLetters = (int) expectedDeadLetters.stream().filter(p -> !deadLetters.contains(p)).count();
@@ -284,36 +332,70 @@ class FaultSuiteIT {
             Verdict storeVerdict = run.verifyStore(processor, store);
             int deletedStillThere = (int) doomed.stream()
                     .filter(job -> processor.get("/jobs/" + job.get("Id").asText()).statusCode() != 404).count();
-            Verdict outcomes = new Verdict(commands.size() + jobs.size(), checked + deadLetters.size(),
-                    missingLetters + (int) problems.stream().filter(p -> p.startsWith("missing")).count(),
-                    duplicatedLetters + (int) problems.stream().filter(p -> p.startsWith("duplicated")).count(),
-                    wrongLetters + deletedStillThere + (int) problems.stream().filter(p -> p.startsWith("wrong")).count(),
+            // Valid work after all that is still answered.
+            doomed.forEach(job -> workload.deleted(job.get("Id").asText()));
+            List<Command> after = workload.next(100);
+            run.publishCommands(after);
+            run.awaitSettled(commands.size() + after.size());
+            Verdict afterVerdict = run.verify(after, true);
+            problems.addAll(afterVerdict.examples());
+            Verdict outcomes = new Verdict(commands.size() + jobs.size() + after.size(),
+                    checked + deadLetters.size() + afterVerdict.checked(),
+                    missingLetters + afterVerdict.missing() + (int) problems.stream().filter(p -> p.startsWith("missing")).count(),
+                    duplicatedLetters + afterVerdict.duplicated()
+                            + (int) problems.stream().filter(p -> p.startsWith("duplicated")).count(),
+                    wrongLetters + deletedStillThere + afterVerdict.wrong()
+                            + (int) problems.stream().filter(p -> p.startsWith("wrong")).count(),
                     problems.subList(0, Math.min(20, problems.size())));
-            record("hostile input", commands.size() + " bad commands and " + jobs.size()
-                    + " bad job records (" + expectedDeadLetters.size() + " for the DLQ)", outcomes, storeVerdict,
-                    states.isEmpty() ? "stayed RUNNING" : "left RUNNING: " + states.stream().distinct().toList());
+            record(scenario, commands.size() + " bad commands (" + expandingCommands.size() + " expanding to 8 MiB) and "
+                    + jobs.size() + " bad job records (" + expandingJobs.size() + " expanding to 8 MiB), "
+                    + expectedDeadLetters.size() + " for the DLQ" + topicsNote + "; then " + after.size() + " valid commands",
+                    outcomes, storeVerdict, (states.isEmpty() ? "stayed RUNNING" : "left RUNNING: " + states.stream().distinct().toList())
+                            + "; " + cutLetters + " dead letters and " + cutKeys[0] + " error event keys cut to fit");
             assertThat(states).as("states other than RUNNING while under hostile input").isEmpty();
             assertThat(processor.starts()).isEqualTo(1);
             assertThat(processor.isAlive()).isTrue();
+            assertThat(cutLetters).as("dead letters cut to fit").isPositive();
+            assertThat(cutKeys[0]).as("error event keys cut to fit").isPositive();
             assertClean(outcomes, storeVerdict);
         }
     }
 
+    /** Whether a dead letter is its source record, or the first bytes of its key and value and says so. */
+    private static boolean isCutFrom(OutcomeLog.Received letter, byte[][] original, List<String> problems) {
+        byte[] key = letter.keyBytes();
+        boolean keyWhole = java.util.Arrays.equals(key, original[0]);
+        boolean valueWhole = java.util.Arrays.equals(letter.value(), original[1]);
+        boolean prefixes = isPrefix(key, original[0]) && isPrefix(letter.value(), original[1]);
+        if (!prefixes || ((!keyWhole || !valueWhole) && !letter.headers().containsKey("preload.dlq.cut"))) {
+            example(problems, "wrong: dead letter of " + letter.headers().get("__streams.errors.offset")
+                    + " is not its record, nor a cut of it that says so");
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code part} is the first bytes of {@code whole} (null only of null). */
+    private static boolean isPrefix(byte[] part, byte[] whole) {
+        if (part == null || whole == null) {
+            return part == whole;
+        }
+        return part.length <= whole.length && java.util.Arrays.equals(part, 0, part.length, whole, 0, part.length);
+    }
+
     /**
-     * Every bad command has exactly one outcome with the expected code: those whose RequestId the
-     * processor can know are matched one by one, the others are counted. Every error event has
-     * exactly the six keys of the contract and none of a job's fields.
+     * Every bad command has exactly one outcome with the expected code and RequestId (the one it gave,
+     * or the one assigned from its position), keyed as the contract says: an error event given before
+     * any lookup by the command's own key, cut to fit where it must be (counted in {@code cutKeys}).
+     * Every error event has exactly the six keys of the contract and none of a job's fields.
      */
-    private static int checkHostileOutcomes(FaultRun run, List<BadCommand> commands, List<ObjectNode> jobs,
-                                            List<String> problems) {
+    private static int checkHostileOutcomes(FaultRun run, List<BadCommand> commands, List<String> positions,
+                                            List<ObjectNode> jobs, List<String> problems, int[] cutKeys) {
         Map<String, BadCommand> byRequestId = new HashMap<>();
-        Map<ErrorCode, Integer> anonymous = new EnumMap<>(ErrorCode.class);
-        for (BadCommand command : commands) {
-            if (command.requestId() == null) {
-                anonymous.merge(command.code(), 1, Integer::sum);
-            } else {
-                byRequestId.put(command.requestId(), command);
-            }
+        for (int i = 0; i < commands.size(); i++) {
+            BadCommand command = commands.get(i);
+            String requestId = command.requestId() != null ? command.requestId() : assignedRequestId(positions.get(i));
+            byRequestId.put(requestId, command);
         }
         Set<String> jobValues = new HashSet<>();
         for (ObjectNode job : jobs) {
@@ -322,7 +404,6 @@ class FaultSuiteIT {
             }
         }
         Map<String, Integer> seen = new HashMap<>();
-        Map<ErrorCode, Integer> anonymousSeen = new EnumMap<>(ErrorCode.class);
         List<OutcomeLog.Received> outcomes = new ArrayList<>(run.outcomes.on(run.topics.snapshots()));
         for (OutcomeLog.Received snapshot : outcomes) {
             example(problems, "wrong: a snapshot for a hostile command " + snapshot.document());
@@ -341,10 +422,6 @@ class FaultSuiteIT {
                 }
             }
             ErrorCode code = ErrorCode.of(event.get("Code").asText());
-            if (event.get("RequestId").isNull()) {
-                anonymousSeen.merge(code, 1, Integer::sum);
-                continue;
-            }
             String requestId = event.get("RequestId").asText();
             BadCommand command = byRequestId.get(requestId);
             if (command == null) {
@@ -353,6 +430,12 @@ class FaultSuiteIT {
                 example(problems, "wrong: " + command.kind() + " answered " + code + ": " + event);
             } else if (seen.merge(requestId, 1, Integer::sum) > 1) {
                 example(problems, "duplicated: " + event);
+            } else if (code == ErrorCode.INVALID_PARAMETER || code == ErrorCode.INVALID_PARAMETER_OBJECT_ID) {
+                if (!isPrefix(error.keyBytes(), command.key())) {
+                    example(problems, "wrong: " + command.kind() + " answered with another key than its own");
+                } else if (command.key() != null && error.keyBytes().length < command.key().length) {
+                    cutKeys[0]++;
+                }
             }
         }
         for (String requestId : byRequestId.keySet()) {
@@ -360,10 +443,13 @@ class FaultSuiteIT {
                 example(problems, "missing: " + byRequestId.get(requestId).kind() + " " + requestId);
             }
         }
-        if (!anonymous.equals(anonymousSeen)) {
-            example(problems, "missing or duplicated: outcomes without a RequestId " + anonymousSeen + ", expected " + anonymous);
-        }
         return outcomes.size() + errors.size();
+    }
+
+    /** The RequestId the contract assigns to a command without a usable one, from its position on the commands topic. */
+    private static String assignedRequestId(String position) {
+        return java.util.UUID.nameUUIDFromBytes(position.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()
+                .toUpperCase(java.util.Locale.ROOT);
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -10,11 +10,16 @@ import java.util.Random;
 /**
  * Bad records for both input topics, each with what must become of it. Commands: random bytes,
  * truncated and deeply nested JSON, wrong types, 1 MB strings, null and empty keys and values, Ids
- * with unicode, control characters or injection attempts, numbers where strings belong. Jobs: the
- * same kinds of damage, keys that do not match, overflowing and negative numbers, tombstones.
+ * with unicode, control characters or injection attempts, numbers where strings belong, keys as
+ * large as the topic takes. Jobs: the same kinds of damage, keys that do not match, overflowing and
+ * negative numbers, tombstones, 1 MB keys. And, compressed to fit the topic, values that expand to
+ * {@value #EXPANDED} bytes, far beyond what any topic takes, for both topics.
  */
 final class HostileInput {
-    /** What must become of a command: an outcome with this code (and, when known, this RequestId). */
+    /**
+     * What must become of a command: an outcome with this code and this RequestId (null: the one the
+     * processor assigns from the command's position), and whether it goes to the DLQ too.
+     */
     record BadCommand(String kind, byte[] key, byte[] value, ErrorCode code, String requestId, boolean deadLetter) {
     }
 
@@ -25,6 +30,13 @@ final class HostileInput {
     static final int ONE_MB = 1_000_000;
     /** Almost as large as a topic takes by default (max.message.bytes 1048588, less the batch's overhead). */
     static final int LARGEST = 1_048_000;
+    /**
+     * A key as large as a topic takes with an empty value: its error event, which echoes the key,
+     * would not fit in an errors topic of the same limit.
+     */
+    static final int LARGEST_KEY = 1_048_400;
+    /** What a compressed value expands to. */
+    static final int EXPANDED = 8 << 20;
     private static final String[] NASTY_IDS = {
         "665d3af3621bccf3fe29e1a4' OR '1'='1", "665D3AF3621BCCF3FE29E1A4", "665d3af3621bccf3fe29e1a\u0000",
         "665d3af3621bccf3fe29e1a\u202e", "６６５d3af3621bccf3fe29e1a4", "665d3af3621bccf3fe29e1a4\"},{\"Id\":\"x",
@@ -47,9 +59,13 @@ final class HostileInput {
             commands.add(unparseable("random bytes", randomKey(), randomBytes(1 + random.nextInt(300)), null));
             String requestId = requestId();
             byte[] whole = command(requestId, existing().get("Id").asText(), "x");
-            commands.add(unparseable("truncated JSON", randomKey(), java.util.Arrays.copyOf(whole,
-                    1 + random.nextInt(whole.length - 1)), null));
-            commands.add(unparseable("deeply nested JSON", randomKey(), nested(requestId(), 1_001 + random.nextInt(20_000)), null));
+            byte[] truncated = java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
+            // The RequestId is echoed when the command got as far as its closing quote.
+            boolean requestIdWhole = new String(truncated, StandardCharsets.UTF_8).contains("\"" + requestId + "\"");
+            commands.add(unparseable("truncated JSON", randomKey(), truncated, requestIdWhole ? requestId : null));
+            requestId = requestId();
+            commands.add(unparseable("deeply nested JSON", randomKey(), nested(requestId, 1_001 + random.nextInt(20_000)),
+                    requestId));
             requestId = requestId();
             commands.add(unparseable("wrong type", randomKey(), utf8("{\"RequestId\":\"" + requestId + "\",\"Id\":"
                     + pick("123", "true", "{}", "[\"665d3af3621bccf3fe29e1a4\"]", "-1", "1e999999", "-99999999999999999999")
@@ -81,8 +97,37 @@ final class HostileInput {
             requestId = requestId();
             commands.add(unparseable("largest record the topic takes", randomKey(),
                     command(requestId, "i".repeat(LARGEST - 60), "x"), requestId));
+            commands.add(unparseable("largest key the topic takes, empty value", filled(LARGEST_KEY, 'k'), new byte[0], null));
         }
         return commands;
+    }
+
+    /** Commands whose values expand far beyond any topic's limit: publish them compressed. */
+    List<BadCommand> expandingCommands() {
+        List<BadCommand> commands = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String requestId = requestId();
+            commands.add(unparseable("value of 8 MiB, an Id too long", randomKey(), utf8("{\"RequestId\":\"" + requestId
+                    + "\",\"Id\":\"" + "a".repeat(EXPANDED) + "\"}"), requestId));
+            requestId = requestId();
+            ObjectNode victim = existing();
+            commands.add(new BadCommand("value of 8 MiB, an unknown field", utf8(victim.get("Id").asText()),
+                    utf8("{\"RequestId\":\"" + requestId + "\",\"Id\":\"" + victim.get("Id").asText()
+                            + "\",\"AliUid\":\"intruder\",\"Padding\":\"" + "p".repeat(EXPANDED) + "\"}"),
+                    ErrorCode.INVALID_UID_PERMISSION_DENIED, requestId, false));
+        }
+        return commands;
+    }
+
+    /** Jobs whose values expand far beyond any topic's limit: publish them compressed. */
+    List<BadJob> expandingJobs() {
+        List<BadJob> bad = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ObjectNode big = fresh();
+            big.put("Domains", "d".repeat(EXPANDED));
+            bad.add(deadLetter("job of 8 MiB", utf8(big.get("Id").asText()), Workload.bytes(big)));
+        }
+        return bad;
     }
 
     List<BadJob> jobs(int perKind, List<ObjectNode> doomed) {
@@ -125,6 +170,7 @@ final class HostileInput {
             ObjectNode largest = fresh();
             largest.put("ErrorInfo", "e".repeat(LARGEST + 400 - Workload.bytes(largest).length));
             bad.add(deadLetter("largest job the topic takes", utf8(largest.get("Id").asText()), Workload.bytes(largest)));
+            bad.add(deadLetter("1 MB key", filled(ONE_MB, 'k'), Workload.bytes(fresh())));
         }
         return bad;
     }
@@ -180,6 +226,12 @@ final class HostileInput {
 
     private String pick(String... options) {
         return options[random.nextInt(options.length)];
+    }
+
+    private static byte[] filled(int length, char c) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) c);
+        return bytes;
     }
 
     static byte[] utf8(String text) {

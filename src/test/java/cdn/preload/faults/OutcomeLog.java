@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class OutcomeLog implements AutoCloseable {
     /** One output record. {@code document} is null when the value is not JSON (a dead letter's may not be). */
-    record Received(String topic, int partition, long offset, String key, byte[] value, JsonNode document,
+    record Received(String topic, int partition, long offset, String key, byte[] keyBytes, byte[] value, JsonNode document,
                     Map<String, String> headers, long arrivedNanos) {
     }
 
@@ -88,7 +88,7 @@ final class OutcomeLog implements AutoCloseable {
             document = null;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        return new Received(record.topic(), record.partition(), record.offset(), key, record.value(), document,
+        return new Received(record.topic(), record.partition(), record.offset(), key, record.key(), record.value(), document,
                 headers, now);
     }
 

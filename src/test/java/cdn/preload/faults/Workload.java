@@ -77,6 +77,11 @@ final class Workload {
         return current;
     }
 
+    /** The job {@code id} was deleted (a tombstone published): commands for it now get 404. */
+    void deleted(String id) {
+        current.remove(id);
+    }
+
     static byte[] bytes(ObjectNode document) {
         try {
             return JSON.writeValueAsBytes(document);
