@@ -2,10 +2,17 @@ package cdn.preload.app;
 
 import cdn.preload.streams.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -102,6 +111,93 @@ class LocalRunIT {
         run.reader().join(TimeUnit.SECONDS.toMillis(10));
         assertThat(run.printed("Stopping the local Kafka broker...")).as(String.join("\n", run.output())).isTrue();
         TestBroker.delete(dir);
+    }
+
+    /**
+     * The README's examples, mixed as a user would mix them: a job put with the command line (the
+     * Java client, murmur2) and reset with kcat (librdkafka, CRC32), and a job published with kcat and
+     * reset with the command line. Skipped, saying so, where kcat is not installed.
+     */
+    @Test
+    void theReadmesCommandLineAndKcatExamplesWorkInAnyMix() throws Exception {
+        assumeTrue(kcat(List.of("-V"), "").exitValue() == 0, "kcat is not installed (apt-get install -y kcat)");
+        int port = LocalKafka.freePort();
+        Path dir = Files.createTempDirectory("preload-local-run");
+        Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+                "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
+                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"));
+        try {
+            await(run, "REBALANCING -> RUNNING");
+            String bootstrap = "localhost:" + port;
+            URI jobs = URI.create("http://localhost:" + httpPort(run) + "/jobs/");
+
+            assertThat(cli("jobs", "put", "examples/job.json", "--bootstrap-servers", bootstrap).exitCode()).isZero();
+            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1a4"), 200);
+            assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-job-reset-commands", "-K|"),
+                    "665d3af3621bccf3fe29e1a4|{\"RequestId\":\"r-kcat\",\"Id\":\"665d3af3621bccf3fe29e1a4\","
+                            + "\"AliUid\":\"15685865xxx14622\"}\n").exitValue()).isZero();
+            Process read = kcat(List.of("-C", "-b", bootstrap, "-t", "preload-job-snapshots", "-X",
+                    "isolation.level=read_committed", "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%s\n"), "");
+            assertThat(new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .startsWith("{\"RequestId\":\"r-kcat\",\"AliUid\":\"15685865xxx14622\"");
+
+            assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-jobs", "-K|"), "665d3af3621bccf3fe29e1ff|"
+                    + "{\"Id\":\"665d3af3621bccf3fe29e1ff\",\"Name\":\"example\",\"AliUid\":\"15685865xxx14622\","
+                    + "\"UrlCount\":2,\"UrlSubmitted\":1,\"TaskSubmitted\":1}\n").exitValue()).isZero();
+            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1ff"), 200);
+            CliRun reset = cli("reset", "--id", "665d3af3621bccf3fe29e1ff", "--uid", "15685865xxx14622", "--request-id", "r-cli",
+                    "--bootstrap-servers", bootstrap);
+            assertThat(reset.exitCode()).as(reset.err()).isZero();
+            assertThat(reset.out()).contains("\"RequestId\": \"r-cli\"", "\"Id\": \"665d3af3621bccf3fe29e1ff\"",
+                    "\"UrlSubmitted\": 0");
+        } finally {
+            run.process().toHandle().destroy();
+            run.process().waitFor(60, TimeUnit.SECONDS);
+            TestBroker.delete(dir);
+        }
+    }
+
+    private record CliRun(int exitCode, String out, String err) {
+    }
+
+    private static CliRun cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.execute(args, Map.of(), new PrintWriter(out), new PrintWriter(err));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** kcat with {@code args}, {@code input} on its standard input, once it has exited (within a minute). */
+    private static Process kcat(List<String> args, String input) throws InterruptedException, IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("kcat"));
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kcat %s ends", args).isTrue();
+            return process;
+        } catch (IOException notInstalled) {
+            return new ProcessBuilder("false").start();
+        }
+    }
+
+    /** The HTTP port the processor printed that it listens on. */
+    private static int httpPort(Run run) {
+        Matcher port = run.output().stream().map(Pattern.compile("HTTP interface on [^ ]+:(\\d+)")::matcher)
+                .filter(Matcher::find).findFirst().orElseThrow();
+        return Integer.parseInt(port.group(1));
+    }
+
+    /** Waits until {@code uri} answers {@code status}, asking again each time bin/run has not exited for 100 ms. */
+    private static void awaitStatus(Run run, URI uri, int status) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != status) {
+            assertThat(System.nanoTime()).as("waiting for %s to answer %d", uri, status).isLessThan(deadline);
+            assertThat(run.process().waitFor(100, TimeUnit.MILLISECONDS)).as("bin/run exited early").isFalse();
+        }
     }
 
     @Test
