@@ -82,6 +82,7 @@ public final class LocalRun {
                 For example, with kcat:
                   kcat -P -b %s -t %s -K'|' <<< '665d3af3621bccf3fe29e1a4|{"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","AliUid":"15685865xxx14622"}'
                   kcat -C -b %s -t %s -X isolation.level=read_committed
+                  (any client and partitioner works; -X partitioner=murmur2_random places records as Java does: no detour)
                 Health and metrics: %s
                 Ctrl-C stops the processor%s.
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),

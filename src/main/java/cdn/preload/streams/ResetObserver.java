@@ -14,11 +14,11 @@ public interface ResetObserver {
     /**
      * A command was answered.
      *
-     * @param requestId the command's RequestId, null when it could not be parsed
+     * @param requestId the command's RequestId, given or assigned
      * @param id the command's Id as given, possibly null
      * @param error the error code, or null for a snapshot
      * @param replay whether the answer was the remembered one
-     * @param nanos how long the command took, in the reset processor
+     * @param nanos how long the command took, in the processor that answered it
      */
     default void answered(String requestId, String id, ErrorCode error, boolean replay, long nanos) {
     }
