@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * The jar's entry point: with no arguments, runs the processor until SIGTERM (or Ctrl-C), configured
  * from the environment; with arguments, runs a command of {@link Cli}.
  *
- * <p>Exit codes of the processor: 0 after a clean shutdown, 1 when the Streams client fails, 2 for
- * invalid settings.
- * An exception that escapes the error handlers (a bug, a fenced producer, a broken state directory)
- * is logged and shuts the client down, and the process exits 1: a supervisor that restarts it
- * resumes from the last committed transaction, so nothing is lost or answered twice.
+ * <p>Exit codes of the processor: 0 after a clean shutdown, 1 when the Streams client fails or the
+ * topics are not usable, 2 for invalid settings.
+ * Bad input never throws; any exception (a store, the broker, a bug) is logged and shuts the client
+ * down, and the process exits 1: a supervisor that restarts it resumes from the last committed
+ * transaction, so nothing is lost, skipped or answered twice.
  */
 public final class Main {
     /** How long a shutdown waits for in-flight work to commit. */
