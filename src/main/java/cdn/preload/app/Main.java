@@ -76,7 +76,7 @@ public final class Main {
 
     private static String rootCause(Throwable exception) {
         Throwable cause = exception;
-        while (cause.getCause() != null && cause.getCause() != cause) {
+        for (int depth = 0; depth < 20 && cause.getCause() != null && cause.getCause() != cause; depth++) {
             cause = cause.getCause();
         }
         return cause.toString();

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -100,12 +101,13 @@ public final class ProcessorApp implements AutoCloseable {
 
     /** The topics as the cluster has them: their partitions and the largest records they take. */
     private static TopicLayout layout(Settings settings) {
+        Map<String, Object> producer = new StreamsConfig(settings.kafka()).getProducerConfigs("layout");
         // Always set: the settings give it a default, which a producer.-prefixed one overrides.
-        String maxRequestSize = String.valueOf(new StreamsConfig(settings.kafka()).getProducerConfigs("layout")
-                .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        int maxRequestSize = Integer.parseInt(String.valueOf(producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).trim());
+        Object compression = producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        boolean compressed = compression != null && !"none".equals(String.valueOf(compression).trim());
         try (Admin admin = KafkaOptions.admin(settings)) {
-            return TopicSetup.layout(admin, TopicDefinitions.forTopics(settings.topics()),
-                    Integer.parseInt(maxRequestSize.trim()));
+            return TopicSetup.layout(admin, TopicDefinitions.forTopics(settings.topics()), maxRequestSize, compressed);
         }
     }
 

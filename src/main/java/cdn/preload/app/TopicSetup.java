@@ -67,6 +67,15 @@ public final class TopicSetup {
      * limit is assumed, with a warning.
      */
     public static TopicLayout layout(Admin admin, List<TopicDefinition> definitions, int maxRequestSize) {
+        return layout(admin, definitions, maxRequestSize, false);
+    }
+
+    /**
+     * As {@link #layout(Admin, List, int)}; with {@code compressed} (the producer compresses), each
+     * limit keeps a margin for the codec's framing, which can make data that does not compress a
+     * little larger than it was.
+     */
+    public static TopicLayout layout(Admin admin, List<TopicDefinition> definitions, int maxRequestSize, boolean compressed) {
         Map<String, TopicDescription> found = describe(admin, definitions);
         List<String> missing = definitions.stream().map(TopicDefinition::name).filter(name -> !found.containsKey(name)).toList();
         if (!missing.isEmpty()) {
@@ -87,25 +96,33 @@ public final class TopicSetup {
         try {
             configs = configs(admin, definitions);
         } catch (KafkaSetupException e) {
-            if (!(e.getCause() != null && e.getCause().getCause() instanceof AuthorizationException)) {
+            Throwable denied = e;
+            while (denied != null && !(denied instanceof AuthorizationException)) {
+                denied = denied.getCause();
+            }
+            if (denied == null) {
                 throw e;
             }
             LOG.warn("Cannot read the topics' configs ({}); assuming that each output topic takes records of up to"
                     + " {} bytes, Kafka's default. Grant DescribeConfigs on the topics to use their max.message.bytes.",
-                    e.getCause().getCause().getMessage(), TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+                    denied.getMessage(), TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
             configs = Map.of();
         }
-        return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize),
-                outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize),
-                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize));
+        return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize, compressed),
+                outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize, compressed),
+                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed));
     }
 
-    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize) {
+    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
+                                   boolean compressed) {
         Config config = configs.get(topic.name());
         ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         int topicLimit = entry == null || entry.value() == null ? TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES
                 : Integer.parseInt(entry.value());
         int max = Math.min(topicLimit, maxRequestSize);
+        if (compressed) {
+            max -= max / 100 + 1024; // lz4's worst case is under 0.4% and 20 bytes; gzip's and zstd's less
+        }
         if (max < TopicLayout.MIN_OUTPUT_BYTES) {
             throw new KafkaSetupException(topic.name() + " takes records of at most " + max + " bytes (max.message.bytes "
                     + topicLimit + ", the producer's max.request.size " + maxRequestSize + "); the processor needs at least "

@@ -2,6 +2,7 @@ package cdn.preload.config;
 
 import cdn.preload.domain.RateLimit;
 import cdn.preload.streams.BoundedRocksDb;
+import cdn.preload.streams.RecordTime;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -80,12 +81,12 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     private static final List<String> TOPIC_SETTINGS =
             List.of(TOPIC_JOBS, TOPIC_COMMANDS, TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ);
     /**
-     * Variables that Kafka's own scripts and images read (JVM options, the installation), set on many
-     * machines that run Kafka; they are not settings.
+     * Variables that Kafka's own scripts and images read (JVM options such as {@code KAFKA_HEAP_OPTS},
+     * logging such as {@code KAFKA_LOG4J_ROOT_LOGLEVEL}, the installation), set on many machines that
+     * run Kafka; they are not settings. No Kafka property spells one of these.
      */
-    private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_OPTS", "KAFKA_HEAP_OPTS", "KAFKA_JMX_OPTS",
-            "KAFKA_LOG4J_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_HOME", "KAFKA_DEBUG",
-            "KAFKA_LOG_DIR", "KAFKA_JMX_PORT", "KAFKA_JMX_HOSTNAME");
+    private static final Pattern KAFKA_SCRIPT_VARIABLES = Pattern.compile(
+            "KAFKA_(\\w+_)?OPTS|KAFKA_LOG4J_\\w+|KAFKA_(HOME|DEBUG|LOG_DIR|JMX_PORT|JMX_HOSTNAME|GC_LOG_ENABLED)");
     /**
      * Variables that Kubernetes (and Docker links) inject for a service whose name starts with
      * "kafka" ({@code kafka}, {@code kafka-ui}, ...): {@code <NAME>_SERVICE_HOST},
@@ -130,7 +131,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         Set<String> unknownTopicSettings = new HashSet<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             String name = variable.getKey();
-            if (name.startsWith(KAFKA_PREFIX) && !KAFKA_SCRIPT_VARIABLES.contains(name)
+            if (name.startsWith(KAFKA_PREFIX) && !KAFKA_SCRIPT_VARIABLES.matcher(name).matches()
                     && !SERVICE_LINK.matcher(name).matches()) {
                 String property = name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 if (!isKnown(property)) {
@@ -197,6 +198,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 LogAndFailExceptionHandler.class.getName());
         kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndFailProcessingExceptionHandler.class.getName());
+        // A record without a timestamp is processed, not a reason to stop.
+        kafka.setProperty(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class.getName());
         // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
         kafka.setProperty("processing.exception.handler.global.enabled", "true");
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the

@@ -66,7 +66,9 @@ public final class CommandParser {
 
     /**
      * The known fields read so far. When the command turns out to be unparseable, the RequestId and
-     * Id that it gave as strings, once each, before the problem are still echoed in its answer.
+     * Id that it gave as strings (once each, at most {@link #MAX_FIELD_LENGTH} characters) are still
+     * echoed in its answer: all of the object's when a field has the wrong type, those before the
+     * break when the JSON itself breaks off.
      */
     private static final class Fields {
         final String[] values = new String[FIELDS.length];

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -41,18 +40,6 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new SerializationException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
-    }
-
-    /** One byte, then {@code value} as JSON. */
-    public static byte[] writeAfter(byte first, Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(first);
-        try {
-            MAPPER.writeValue(out, value);
-        } catch (IOException e) {
-            throw new SerializationException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
-        return out.toByteArray();
     }
 
     public static <T> T read(byte[] json, Class<T> type) {

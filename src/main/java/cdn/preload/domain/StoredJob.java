@@ -48,6 +48,17 @@ public final class StoredJob {
         return new StoredJob(job, NONE);
     }
 
+    /** The job, whose document ({@link Json#write} of it) is {@code document}, written already. */
+    public static StoredJob of(Job job, byte[] document) {
+        return withDocument(job, document, NONE);
+    }
+
+    private static StoredJob withDocument(Job job, byte[] document, long[] recentResets) {
+        StoredJob stored = new StoredJob(document, 0, job.aliUid(), isAtStart(job), recentResets);
+        stored.job = job;
+        return stored;
+    }
+
     private static boolean isAtStart(Job job) {
         return Integer.valueOf(0).equals(job.urlSubmitted()) && Integer.valueOf(0).equals(job.taskSubmitted());
     }
@@ -74,6 +85,11 @@ public final class StoredJob {
     /** The job replaced by a newer version from the jobs topic; the reset history stays. */
     public StoredJob withJob(Job newer) {
         return new StoredJob(newer, recentResets);
+    }
+
+    /** As {@link #withJob(Job)}, with the newer job's document written already. */
+    public StoredJob withJob(Job newer, byte[] document) {
+        return withDocument(newer, document, recentResets);
     }
 
     /** Whether {@code other} holds the same job document (the reset histories aside). */

@@ -18,8 +18,12 @@ sealed interface Checked permits Checked.Command, Checked.JobChange, Checked.Ref
     record Command(ResetCommand command, boolean elsewhere) implements Checked {
     }
 
-    /** The job to store under its Id (the record's key), or, when {@code job} is null, to delete. */
-    record JobChange(Job job, boolean elsewhere) implements Checked {
+    /**
+     * The job to store under its Id (the record's key), with its document as it is stored, or, when
+     * {@code job} is null, to delete.
+     */
+    record JobChange(Job job, byte[] document, boolean elsewhere) implements Checked {
+        static final JobChange DELETE = new JobChange(null, null, false);
     }
 
     /** A command refused before any lookup (unparseable, or a malformed Id): its error event. */

@@ -68,7 +68,7 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
         }
         long room = maxBytes - TopicLayout.recordBytes(null, null, oursBytes + CUT_ROOM);
         int keyLength = key == null ? 0 : key.length;
-        if (value != null && keyLength + (long) value.length > room) {
+        if (value != null && value.length > 0 && keyLength + (long) value.length > room) {
             int kept = (int) Math.max(0, Math.min(value.length, room - keyLength));
             cut.add("value cut from " + value.length + " to " + kept + " bytes");
             value = Arrays.copyOf(value, kept);

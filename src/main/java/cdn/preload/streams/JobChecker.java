@@ -12,9 +12,10 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The checks of a record of the jobs topic, before anything is stored: a job must be a JSON object
  * of the contract's types, at most {@link TopicLayout#maxJobBytes()} long, keyed by its own
- * well-formed Id; otherwise it is a dead letter. A tombstone deletes the job its key names (a key
- * that is no job Id names none: nothing to delete). A job or tombstone that is not on the
- * partition where its job is kept is marked for re-routing there.
+ * well-formed Id, and no longer than that once written back as it is stored; otherwise it is a dead
+ * letter, as is a record without a key. A tombstone deletes the job its key names (a key that is no
+ * job Id names none: nothing to delete). A job or tombstone that is not on the partition where its
+ * job is kept is marked for re-routing there.
  */
 final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
@@ -35,22 +36,30 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
     public void process(Record<byte[], byte[]> record) {
         byte[] key = record.key();
         byte[] value = record.value();
-        if (value == null) {
-            if (key != null && JobId.isValid(key)) {
-                change(record, null);
+        if (value == null && key != null) {
+            if (JobId.isValid(key)) {
+                change(record, null, null);
             }
             return;
         }
         Job job;
+        byte[] document;
         try {
             job = parse(key, value);
+            document = Json.write(job);
+            // What is stored and carried in snapshots is the job written back, which is longer than its
+            // record when, say, it spells a character beyond the BMP in four bytes (it becomes two escapes).
+            if (document.length > layout.maxJobBytes()) {
+                throw new InvalidJobException("The job is " + document.length + " bytes long as it is stored (its record: "
+                        + value.length + " bytes); at most " + layout.maxJobBytes() + " are accepted.");
+            }
         } catch (InvalidJobException e) {
             context.forward(DeadLetter.of(record, context.recordMetadata().orElseThrow(),
                     InvalidJobException.class.getName(), e.getMessage(), layout.maxDeadLetterBytes()));
             observer.deadLettered("jobs", e.getMessage());
             return;
         }
-        change(record, job);
+        change(record, job, document);
     }
 
     /** The job the record holds; throws {@link InvalidJobException} saying why it cannot be stored. */
@@ -80,9 +89,9 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
         return job;
     }
 
-    private void change(Record<byte[], byte[]> record, Job job) {
+    private void change(Record<byte[], byte[]> record, Job job, byte[] document) {
         boolean elsewhere = !layout.isHome(record.key(), context.recordMetadata().orElseThrow().partition());
-        context.forward(new Record<>(record.key(), new Checked.JobChange(job, elsewhere), record.timestamp(),
+        context.forward(new Record<>(record.key(), new Checked.JobChange(job, document, elsewhere), record.timestamp(),
                 new RecordHeaders()));
     }
 }

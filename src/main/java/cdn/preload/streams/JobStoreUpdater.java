@@ -28,7 +28,8 @@ final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
     @Override
     public void process(Record<byte[], Checked> record) {
         String id = new String(record.key(), StandardCharsets.US_ASCII);
-        Job job = ((Checked.JobChange) record.value()).job();
+        Checked.JobChange change = (Checked.JobChange) record.value();
+        Job job = change.job();
         StoredJob current = jobs.get(id);
         if (job == null) {
             if (current != null) {
@@ -37,7 +38,7 @@ final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
             }
             return;
         }
-        StoredJob updated = current == null ? StoredJob.of(job) : current.withJob(job);
+        StoredJob updated = current == null ? StoredJob.of(job, change.document()) : current.withJob(job, change.document());
         if (current != null && !current.sameDocument(updated)) {
             Answers.keepSnapshots(answers, id, current);
         }

@@ -6,6 +6,7 @@ import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -184,15 +185,22 @@ public final class ResetTopology {
             if (checked instanceof Checked.Command command) {
                 return Json.write(command.command());
             }
-            Job job = ((Checked.JobChange) checked).job();
-            return job == null ? null : Json.writeAfter(JOB_TAG, job);
+            byte[] document = ((Checked.JobChange) checked).document();
+            if (document == null) {
+                return null;
+            }
+            byte[] tagged = new byte[1 + document.length];
+            tagged[0] = JOB_TAG;
+            System.arraycopy(document, 0, tagged, 1, document.length);
+            return tagged;
         };
         Deserializer<Checked> deserializer = (topic, bytes) -> {
             if (bytes == null) {
-                return new Checked.JobChange(null, false);
+                return Checked.JobChange.DELETE;
             }
             if (bytes.length > 0 && bytes[0] == JOB_TAG) {
-                return new Checked.JobChange(Json.read(bytes, 1, bytes.length - 1, Job.class), false);
+                return new Checked.JobChange(Json.read(bytes, 1, bytes.length - 1, Job.class),
+                        Arrays.copyOfRange(bytes, 1, bytes.length), false);
             }
             return new Checked.Command(CommandParser.parse(bytes), false);
         };

@@ -1,10 +1,12 @@
 package cdn.preload.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;
+import cdn.preload.streams.TopicLayout;
 import cdn.preload.streams.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,5 +104,44 @@ class TopicSetupIT {
                 snapshots.name() + ": retention.ms is 1000, topics/snapshots.properties says 604800000");
         assertThat(admin.describeTopics(List.of(jobs.name())).allTopicNames().get().get(jobs.name()).partitions())
                 .hasSize(2);
+    }
+
+    @Test
+    void theLayoutIsReadFromTheClusterAndEachLimitIsTheSmallerOfTopicAndProducer() throws Exception {
+        List<TopicDefinition> definitions = fresh();
+        TopicSetup.ensure(admin, definitions);
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, definitions.get(3).name()),
+                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "65536"), AlterConfigOp.OpType.SET)))).all().get();
+
+        TopicLayout layout = TopicSetup.layout(admin, definitions, 2_097_152);
+        TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
+
+        assertThat(layout).isEqualTo(new TopicLayout(definitions.get(0).partitions(), 65_536, 2_097_152,
+                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES));
+        assertThat(compressed.maxErrorBytes()).isEqualTo(65_536 - 655 - 1024);
+    }
+
+    @Test
+    void theLayoutRefusesMissingTopicsInputsOfDifferentPartitionsAndOutputsTooSmallToAnswer() throws Exception {
+        List<TopicDefinition> missing = fresh();
+        assertThatThrownBy(() -> TopicSetup.layout(admin, missing, 2_097_152)).isInstanceOf(KafkaSetupException.class)
+                .hasMessage("Missing topic(s) " + String.join(", ", missing.stream().map(TopicDefinition::name).toList())
+                        + " (create the topics with: topics create).");
+
+        List<TopicDefinition> uneven = fresh();
+        admin.createTopics(List.of(new NewTopic(uneven.get(1).name(), Optional.of(3), Optional.empty()))).all().get();
+        TopicSetup.ensure(admin, uneven);
+        assertThatThrownBy(() -> TopicSetup.layout(admin, uneven, 2_097_152)).isInstanceOf(KafkaSetupException.class)
+                .hasMessage(uneven.get(0).name() + " has " + uneven.get(0).partitions() + " partitions and " + uneven.get(1).name()
+                        + " has 3: they must have"
+                        + " the same number, so that a job and its commands meet on one partition.");
+
+        List<TopicDefinition> tiny = fresh();
+        TopicSetup.ensure(admin, tiny);
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, tiny.get(4).name()),
+                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+        assertThatThrownBy(() -> TopicSetup.layout(admin, tiny, 2_097_152)).isInstanceOf(KafkaSetupException.class)
+                .hasMessage(tiny.get(4).name() + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
+                        + " max.request.size 2097152); the processor needs at least 16384.");
     }
 }

@@ -36,6 +36,7 @@ class SettingsTest {
                 .containsEntry("deserialization.exception.handler",
                         "org.apache.kafka.streams.errors.LogAndFailExceptionHandler")
                 .containsEntry("ensure.explicit.internal.resource.naming", "true")
+                .containsEntry("default.timestamp.extractor", "cdn.preload.streams.RecordTime")
                 .containsEntry("max.request.size", "2097152")
                 .containsEntry("batch.size", "262144")
                 .containsEntry("rocksdb.config.setter", "cdn.preload.streams.BoundedRocksDb")
@@ -134,6 +135,8 @@ class SettingsTest {
                 "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_HOME", "KAFKA_DEBUG")) {
             env.put(name, "-Xmx1g");
         }
+        env.put("KAFKA_LOG4J_ROOT_LOGLEVEL", "WARN");
+        env.put("KAFKA_LOG4J_LOGGERS", "kafka=WARN");
         env.put("KAFKA_UI_SERVICE_HOST", "10.0.0.8");
         env.put("KAFKA_UI_SERVICE_PORT", "8080");
         env.put("KAFKA_UI_SERVICE_PORT_HTTP", "8080");

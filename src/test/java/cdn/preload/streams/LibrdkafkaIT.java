@@ -38,7 +38,8 @@ class LibrdkafkaIT extends RealProcessorTest {
             "import sys",
             "from confluent_kafka import Producer",
             "producer = Producer({'bootstrap.servers': sys.argv[1]})",
-            "producer.produce(sys.argv[2], key=sys.argv[3].encode(), value=sys.argv[4].encode())",
+            "timestamp = int(sys.argv[5]) if len(sys.argv) > 5 else 0",
+            "producer.produce(sys.argv[2], key=sys.argv[3].encode(), value=sys.argv[4].encode(), timestamp=timestamp)",
             "if producer.flush(30) != 0:",
             "    sys.exit('not delivered')");
 
@@ -114,6 +115,28 @@ class LibrdkafkaIT extends RealProcessorTest {
         assertThat(answer.json()).isEqualTo(document(new Snapshot("r-py", withId(id).restarted())));
         assertThat(recordsPerPartition(fixture.topics().jobs())).as("placed by CRC32")
                 .isEqualTo(expectedPerPartition(List.of(id), true));
+    }
+
+    /**
+     * librdkafka lets a producer send -1, Kafka's "no timestamp", which the broker accepts and Kafka
+     * Streams' default timestamp extractor refuses by stopping: such a command is answered.
+     */
+    @Test
+    void aCommandWithoutATimestampIsAnsweredAndTheProcessorGoesOn() {
+        String python = python();
+        assumeTrue(python != null, "Python with confluent-kafka is not installed (apt-get install -y python3-confluent-kafka):"
+                + " this test publishes with it");
+        String id = idPlacedApart(new Random(13));
+        fixture.publishAt(fixture.topics().jobs(), null, bytes(id), Json.write(withId(id)), fixture.t0().minusSeconds(1));
+        fixture.await(() -> HttpApiIT.get(fixture.http("/jobs/" + id)).status() == 200, "GET /jobs/" + id);
+
+        Run reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
+                command("r-untimed", id, EXAMPLE_UID), "-1"), "");
+        assertThat(reset.exitCode()).as(reset.output()).isZero();
+
+        assertThat(fixture.answer().json()).isEqualTo(document(new Snapshot("r-untimed", withId(id).restarted())));
+        fixture.reset("r-next", id, "intruder", fixture.t0());
+        assertThat(fixture.answer().json().get("RequestId").asText()).isEqualTo("r-next");
     }
 
     private Run kcat(String topic, String lines, String... options) {

@@ -13,6 +13,7 @@ import cdn.preload.domain.Json;
 import cdn.preload.domain.UnparseableCommandException;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import cdn.preload.streams.ProcessorHarness.Position;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -136,6 +137,30 @@ class OutputLimitsTest {
         Answer snapshot = fixture.answer();
         assertThat(snapshot.topic()).isEqualTo(Answer.SNAPSHOT);
         assertThat(TopicLayout.recordBytes(bytes(snapshot.key()), bytes(snapshot.document()), 0)).isLessThanOrEqualTo(LIMIT);
+    }
+
+    @Test
+    void aJobThatGrowsBeyondTheLimitOnceWrittenBackIsADeadLetter() {
+        // A character beyond the BMP is four bytes in its record and two escapes, twelve bytes, as stored.
+        int max = LIMIT - 4 * 1024;
+        Job emoji = new Job(EXAMPLE_ID, null, null, EXAMPLE_UID, "\ud83d\ude00".repeat(max / 8), null, null, null, null,
+                1, 1, null, null, null);
+        byte[] value = bytes(new String(Json.write(emoji), StandardCharsets.UTF_8).replace("\\uD83D\\uDE00", "\ud83d\ude00"));
+        assertThat(value.length).as("the record itself is within the limit").isLessThan(max);
+
+        fixture.putRawJob(bytes(EXAMPLE_ID), value, T0.minusSeconds(1));
+
+        assertThat(fixture.deadLetters(1).get(0).header(DeadLetter.MESSAGE)).isEqualTo("The job is " + Json.write(emoji).length
+                + " bytes long as it is stored (its record: " + value.length + " bytes); at most " + max + " are accepted.");
+        assertThat(fixture.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void anEmptyValueIsNotReportedAsCut() {
+        fixture.send(filled(30_000, (byte) 'k'), new byte[0], T0);
+
+        fixture.answer();
+        assertThat(fixture.deadLetters(1).get(0).header(DeadLetter.CUT)).startsWith("key cut from 30000 to ");
     }
 
     /** The example's owner's job whose JSON is exactly {@code size} bytes long. */

@@ -7,7 +7,10 @@ import static cdn.preload.streams.Examples.OTHER_ID;
 import static cdn.preload.streams.Examples.expectedSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +39,17 @@ class ReroutedTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void aJobAndACommandKeyedByTheIdButOnAnotherPartitionTakeTheRepartitionTopic() {
-        fixture.putJob(EXAMPLE_JOB);
-        assertThat(fixture.driver.producedTopicNames()).contains("preload-job-processor-commands-by-job-id-repartition");
+    void aJobAndACommandKeyedByTheIdButOnAnotherPartitionEachTakeTheRepartitionTopic() {
+        TestOutputTopic<byte[], byte[]> rerouted = fixture.driver.createOutputTopic(
+                "preload-job-processor-commands-by-job-id-repartition", new ByteArrayDeserializer(), new ByteArrayDeserializer());
 
+        fixture.putJob(EXAMPLE_JOB);
+        assertThat(rerouted.readValuesToList()).singleElement()
+                .satisfies(job -> assertThat((char) job[0]).as("a re-routed job's tag").isEqualTo('J'));
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
 
+        assertThat(rerouted.readValuesToList()).singleElement()
+                .satisfies(command -> assertThat(new String(command, StandardCharsets.UTF_8)).startsWith("{\"RequestId\":\"r-1\""));
         assertSnapshot(fixture.answer(), expectedSnapshot("r-1"));
     }
 }

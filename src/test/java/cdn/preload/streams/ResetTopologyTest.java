@@ -166,7 +166,7 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void aJobAndACommandKeyedByTheirIdOnTheirPartitionSkipTheRepartitionTopics() {
+    void aJobAndACommandKeyedByTheirIdOnTheirPartitionSkipTheRepartitionTopic() {
         fixture.putJob(EXAMPLE_JOB);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
@@ -227,9 +227,13 @@ class ResetTopologyTest extends ResetScenarios {
     @Test
     void jobWithoutKeyGoesToTheDeadLetterQueue() {
         ProcessorHarness.Position position = fixture.putRawJob(null, Json.write(EXAMPLE_JOB), t0);
+        ProcessorHarness.Position tombstone = fixture.putRawJob(null, null, t0);
 
-        assertDeadLetter(fixture.deadLetters(1).get(0), null, Json.write(EXAMPLE_JOB), InvalidJobException.class.getName(),
+        List<ProcessorHarness.DeadLetter> dead = fixture.deadLetters(2);
+        assertDeadLetter(dead.get(0), null, Json.write(EXAMPLE_JOB), InvalidJobException.class.getName(),
                 "The job record has no key; it must be the job's Id.", position);
+        assertDeadLetter(dead.get(1), null, null, InvalidJobException.class.getName(),
+                "The job record has no key; it must be the job's Id.", tombstone);
     }
 
     @Test
