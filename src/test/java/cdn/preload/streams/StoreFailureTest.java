@@ -46,4 +46,26 @@ class StoreFailureTest {
                 .hasRootCauseInstanceOf(ProcessorStateException.class);
         assertThat(fixture.noOutput()).isTrue();
     }
+
+    /**
+     * A valid command on which our own code throws is not bad input either: it gets no error the
+     * API does not have and no dead letter; processing stops at it, and a restart retries it.
+     */
+    @Test
+    void aBugOnAValidCommandStopsProcessingWithoutAnAnswerOrADeadLetter() {
+        ResetObserver buggy = new ResetObserver() {
+            @Override
+            public void answered(String requestId, String id, cdn.preload.domain.ErrorCode error, boolean replay, long nanos) {
+                throw new IllegalStateException("a bug");
+            }
+        };
+        try (TopologyFixture withBug = new TopologyFixture(buggy)) {
+            withBug.putJob(EXAMPLE_JOB);
+
+            assertThatThrownBy(() -> withBug.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, withBug.t0()))
+                    .isInstanceOf(StreamsException.class)
+                    .hasRootCauseInstanceOf(IllegalStateException.class);
+            assertThat(withBug.noOutput()).isTrue();
+        }
+    }
 }

@@ -48,15 +48,23 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     TopologyFixture(RateLimit rateLimit, Duration replayRetention) {
-        this(rateLimit, replayRetention, TopicLayout.TEST_DRIVER, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
+        this(rateLimit, replayRetention, TopicLayout.TEST_DRIVER, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers(),
+                ResetObserver.NONE);
     }
 
     /** Topics laid out as {@code layout} says (the driver itself always has one partition a topic), stores from {@code stores}. */
     TopologyFixture(TopicLayout layout, DslStoreSuppliers stores) {
-        this(RateLimit.DEFAULT, Settings.DEFAULT_REPLAY_RETENTION, layout, stores);
+        this(RateLimit.DEFAULT, Settings.DEFAULT_REPLAY_RETENTION, layout, stores, ResetObserver.NONE);
     }
 
-    private TopologyFixture(RateLimit rateLimit, Duration replayRetention, TopicLayout layout, DslStoreSuppliers stores) {
+    /** The production topology reporting to {@code observer}. */
+    TopologyFixture(ResetObserver observer) {
+        this(RateLimit.DEFAULT, Settings.DEFAULT_REPLAY_RETENTION, TopicLayout.TEST_DRIVER,
+                new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers(), observer);
+    }
+
+    private TopologyFixture(RateLimit rateLimit, Duration replayRetention, TopicLayout layout, DslStoreSuppliers stores,
+                            ResetObserver observer) {
         Settings defaults = Settings.defaults();
         settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka(), defaults.http());
         try {
@@ -69,7 +77,7 @@ final class TopologyFixture implements ProcessorHarness {
         props.setProperty("state.dir", stateDir.toString());
         driver = new TopologyTestDriver(
                 ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), layout, stores,
-                        ResetObserver.NONE), props);
+                        observer), props);
         Topics topics = settings.topics();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
