@@ -361,10 +361,13 @@ final class FaultRun implements AutoCloseable {
     }
 
     /**
-     * How long after {@code faultNanos} every partition that still owed outcomes answered again:
-     * the largest gap between the fault and a partition's first later outcome.
+     * The longest pause in answers that the fault caused: over the partitions that still owed
+     * outcomes at {@code faultNanos}, the largest gap between consecutive arrivals from the fault
+     * to the partition's last outcome before {@code untilNanos} (the next fault). Not the first arrival after the fault: outcomes committed
+     * just before it may be read just after it, and a partition that depends on another instance
+     * (re-routed records) can pause after answering on for a moment.
      */
-    double recoverySeconds(long faultNanos, List<Command> commands) {
+    double recoverySeconds(long faultNanos, long untilNanos, List<Command> commands) {
         Map<Integer, Long> owed = commands.stream().collect(Collectors.groupingBy(
                 c -> partition(c.key()), Collectors.counting()));
         List<Received> actual = new ArrayList<>(outcomes.on(topics.snapshots()));
@@ -375,9 +378,12 @@ final class FaultRun implements AutoCloseable {
             List<Received> got = byPartition.getOrDefault(partition.getKey(), List.of());
             long before = got.stream().filter(r -> r.arrivedNanos() < faultNanos).count();
             if (before < partition.getValue()) {
-                long firstAfter = got.stream().mapToLong(Received::arrivedNanos).filter(t -> t >= faultNanos).min()
-                        .orElse(faultNanos);
-                worst = Math.max(worst, firstAfter - faultNanos);
+                long previous = faultNanos;
+                for (long arrival : got.stream().mapToLong(Received::arrivedNanos)
+                        .filter(t -> t >= faultNanos && t < untilNanos).sorted().toArray()) {
+                    worst = Math.max(worst, arrival - previous);
+                    previous = arrival;
+                }
             }
         }
         return worst / 1e9;
