@@ -76,8 +76,16 @@ public final class TopicSetup {
      * little larger than it was.
      */
     public static TopicLayout layout(Admin admin, List<TopicDefinition> definitions, int maxRequestSize, boolean compressed) {
+        // Topics created a moment ago may still be unknown to the broker that answers: ask again for a
+        // few seconds before calling them missing.
+        long deadline = System.nanoTime() + METADATA_CATCH_UP.toNanos();
         Map<String, TopicDescription> found = describe(admin, definitions);
-        List<String> missing = definitions.stream().map(TopicDefinition::name).filter(name -> !found.containsKey(name)).toList();
+        List<String> missing = missing(definitions, found);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            pause();
+            found = describe(admin, definitions);
+            missing = missing(definitions, found);
+        }
         if (!missing.isEmpty()) {
             throw new KafkaSetupException("Missing topic(s) " + String.join(", ", missing)
                     + " (create the topics with: topics create).");
@@ -111,6 +119,19 @@ public final class TopicSetup {
         return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed));
+    }
+
+    private static List<String> missing(List<TopicDefinition> definitions, Map<String, TopicDescription> found) {
+        return definitions.stream().map(TopicDefinition::name).filter(name -> !found.containsKey(name)).toList();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted", e);
+        }
     }
 
     private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
@@ -237,12 +258,7 @@ public final class TopicSetup {
                     throw new KafkaSetupException("Cannot " + what + ": " + e.getCause(), e);
                 }
             }
-            try {
-                Thread.sleep(RETRY_BACKOFF.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaSetupException("Interrupted", e);
-            }
+            pause();
         }
     }
 

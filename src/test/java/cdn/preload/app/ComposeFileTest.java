@@ -40,6 +40,16 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyPublishedPortIsOnTheLoopbackInterfaceOnly() {
+        List<String> published = new java.util.ArrayList<>();
+        ((Map<String, Object>) compose.get("services")).values().forEach(service -> published.addAll(
+                (List<String>) ((Map<String, Object>) service).getOrDefault("ports", List.of())));
+
+        assertThat(published).containsExactlyInAnyOrder("127.0.0.1:9092:9092", "127.0.0.1:8080:8080");
+    }
+
+    @Test
     void kafkaIsTheOfficialImageAsOneKraftNodeReachableFromTheNetworkAndTheHost() {
         Map<String, Object> kafka = service("kafka");
         Map<String, String> env = environment("kafka");
@@ -47,7 +57,7 @@ class ComposeFileTest {
         assertThat(kafka.get("image").toString()).startsWith("apache/kafka:4.");
         assertThat(env.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
         assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("INTERNAL://kafka:19092,EXTERNAL://localhost:9092");
-        assertThat(kafka.get("ports")).isEqualTo(List.of("9092:9092"));
+        assertThat(kafka.get("ports")).isEqualTo(List.of("127.0.0.1:9092:9092"));
         assertThat(env).containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")

@@ -129,6 +129,19 @@ class CommandParserTest {
     }
 
     @Test
+    void anUnpairedSurrogateIsRefusedSoThatNoTwoRequestIdsLookAlike() {
+        // As UTF-8, "\ud800" would become "?": the two commands would share a remembered answer.
+        assertUnparseable(() -> parse("{\"RequestId\":\"\\ud800\",\"Id\":\"abc\"}"),
+                "Field \"RequestId\" is not Unicode text: it has an unpaired surrogate.", null, "abc");
+        assertUnparseable(() -> parse("{\"RequestId\":\"r\",\"AliUid\":\"x\\udc00y\"}"),
+                "Field \"AliUid\" is not Unicode text: it has an unpaired surrogate.", "r", null);
+        assertUnparseable(() -> parse("{\"Id\":\"\\ud83d\"}"),
+                "Field \"Id\" is not Unicode text: it has an unpaired surrogate.", null, null);
+        assertThat(parse("{\"RequestId\":\"?\"}").requestId()).isEqualTo("?");
+        assertThat(parse("{\"RequestId\":\"\\ud83d\\ude00\"}").requestId()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
     void aSecondValueAfterTheObjectIsRefused() {
         assertUnparseable(() -> parse("{\"Id\":\"a\"} {\"Id\":\"b\"}"),
                 "The command has more than one JSON value; it must be a single object.", null, "a");

@@ -77,8 +77,11 @@ final class HostileInput {
                     i % 2 == 0 ? null : new byte[0], null));
             String nasty = NASTY_IDS[i % NASTY_IDS.length];
             requestId = requestId();
+            // An unpaired surrogate is not Unicode text: the command is unparseable, not just a bad Id.
+            boolean unpaired = nasty.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
             commands.add(new BadCommand("Id with unicode, control characters or injection", utf8(nasty),
-                    command(requestId, nasty, "x"), ErrorCode.INVALID_PARAMETER_OBJECT_ID, requestId, false));
+                    command(requestId, nasty, "x"), unpaired ? ErrorCode.INVALID_PARAMETER : ErrorCode.INVALID_PARAMETER_OBJECT_ID,
+                    requestId, unpaired));
             requestId = requestId();
             ObjectNode victim = existing();
             commands.add(new BadCommand("another account's job, key " + (i % 2 == 0 ? "null" : "empty"),
