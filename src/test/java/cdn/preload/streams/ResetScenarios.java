@@ -23,6 +23,7 @@ import cdn.preload.streams.ProcessorHarness.DeadLetter;
 import cdn.preload.streams.ProcessorHarness.Position;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,6 +307,27 @@ abstract class ResetScenarios {
         h.reset("shared", OTHER_ID, EXAMPLE_UID, t0.plusSeconds(1));
 
         assertError(h.answer(), OTHER_ID, expectedError("shared", OTHER_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
+    }
+
+    // --- record time ---
+
+    @Test
+    void aCommandStampedAheadOfTheClockLeavesTheReplayMemoryAndTheRateLimitWorking() {
+        Instant now = Instant.now();
+        h.putJob(EXAMPLE_ID, EXAMPLE_JOB, now.minusSeconds(30));
+        h.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, now.minusSeconds(20));
+        Answer first = h.answer();
+        Instant ahead = now.plus(Duration.ofMinutes(50)); // within what a Kafka 4 broker takes by default (1 h ahead)
+        for (int i = 1; i <= 4; i++) {
+            h.reset("ahead-" + i, EXAMPLE_ID, EXAMPLE_UID, ahead);
+        }
+        h.snapshots(4);
+
+        h.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, Instant.now());
+        assertThat(h.answer()).isEqualTo(first);
+        // The resets stamped ahead count as of when they were read: five in the last minute.
+        h.reset("r-5", EXAMPLE_ID, EXAMPLE_UID, Instant.now());
+        assertError(h.answer(), EXAMPLE_ID, expectedError("r-5", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
     }
 
     // --- routing and order ---

@@ -104,6 +104,24 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
+    void commandsStampedAYearAheadDoNotCarryThePurgePastTheAnswersRemembered() {
+        java.time.Instant now = java.time.Instant.now();
+        fixture.putJob(EXAMPLE_ID, EXAMPLE_JOB, now.minusSeconds(30));
+        fixture.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, now.minusSeconds(20));
+        String first = fixture.answer().document();
+        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), now.minusSeconds(10));
+        for (int i = 0; i < 3; i++) {
+            fixture.reset("ahead-" + i, EXAMPLE_ID, EXAMPLE_UID, now.plus(Duration.ofDays(365)));
+        }
+        fixture.snapshots(3);
+
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+
+        fixture.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, java.time.Instant.now());
+        assertThat(fixture.answer().document()).as("the first answer, not a new reset of the renamed job").isEqualTo(first);
+    }
+
+    @Test
     void thePurgeGoesRoundTheStoreASliceAtATime() {
         fixture.putJob(EXAMPLE_JOB);
         for (int i = 0; i < 2_500; i++) {
