@@ -48,7 +48,8 @@ public final class Cli implements Callable<Integer> {
                 err.println("Error: " + exception.getMessage());
                 return 2;
             }
-            if (exception instanceof KafkaSetupException || exception instanceof KafkaException) {
+            if (exception instanceof KafkaSetupException || exception instanceof HttpSetupException
+                    || exception instanceof KafkaException) {
                 err.println("Error: " + oneLine(exception));
                 return 1;
             }

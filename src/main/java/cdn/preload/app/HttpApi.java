@@ -10,23 +10,24 @@ import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ResetTopology;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -36,67 +37,99 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processor's HTTP interface, on the JDK's own server:
+ * The processor's HTTP interface, on Jetty:
  *
  * <ul>
  *   <li>{@code GET /health/live}: 200 unless the Streams client has failed or stopped;</li>
  *   <li>{@code GET /health/ready}: 200 only when it is RUNNING and the topics exist as {@code topics/}
- *       defines them;</li>
+ *       defines them (checked in the background);</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
- *   <li>{@code GET /jobs/{Id}}: the job as the store holds it, in GetScheduledPreloadJob's shape,
- *       from whichever instance owns the key.</li>
+ *   <li>{@code GET /jobs/{Id}?AliUid=...}: the job, in GetScheduledPreloadJob's shape, for a caller with
+ *       the bearer token ({@code HTTP_AUTH_TOKEN}) and the job's account, from whichever instance owns
+ *       the key.</li>
  * </ul>
+ *
+ * <p>Nothing a caller does holds the threads that health answers on: Jetty reads a request without a
+ * thread until it is whole (a half-sent request holds a connection, until the idle timeout), the
+ * readiness check runs in the background, and a query that the owning instance answers is relayed
+ * asynchronously. Answers say what the caller needs; exceptions and peer addresses go to the log.
  */
 final class HttpApi implements AutoCloseable {
     /** Set on a request forwarded to the instance that owns a key, so that it is never forwarded twice. */
     static final String FORWARDED = "X-Preload-Forwarded";
+    /** A connection that sends nothing, or receives nothing, for this long is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final Duration TOPICS_CHECK_TTL = Duration.ofSeconds(10);
+    private static final Duration READINESS_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    private static final String JOBS = "/jobs/";
 
     private final Settings settings;
     private final PrometheusMeterRegistry registry;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "readiness");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The SHA-256 of the bearer token; null: none is set, and job queries are refused. */
+    private final byte[] tokenDigest;
     private volatile KafkaStreams streams;
-    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
-
     private volatile HostInfo self;
+    private volatile TopicCheck topics = new TopicCheck(List.of("not checked yet"), System.nanoTime());
     private Admin admin;
-    private List<String> topicProblems;
-    private long topicsCheckedAt;
+
+    /** The last check of the topics: what did not match, and when it finished. */
+    private record TopicCheck(List<String> problems, long finishedNanos) {
+    }
 
     HttpApi(Settings settings, PrometheusMeterRegistry registry) throws IOException {
         this.settings = settings;
         this.registry = registry;
-        // The JDK server writes a response's headers and body separately; with Nagle's algorithm on,
-        // the client's delayed ACK then holds every answer back about 40 ms. Read when the first
-        // server is created.
-        if (System.getProperty(NO_DELAY) == null) {
-            System.setProperty(NO_DELAY, "true");
-        }
-        server = HttpServer.create(new InetSocketAddress(settings.http().host(), settings.http().port()), 0);
-        executor = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        String token = settings.http().authToken();
+        this.tokenDigest = token == null ? null : sha256(token);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory());
+        connector.setHost(settings.http().host());
+        connector.setPort(settings.http().port());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Routes());
+        connector.open(); // bound now, so that the port is known before the Streams client is made
     }
 
     void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new HttpSetupException("Cannot start the HTTP interface on " + settings.http().host() + ":" + port()
+                    + ": " + e.getMessage(), e);
+        }
+        readiness.scheduleWithFixedDelay(this::checkTopics, 0, READINESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{Id})",
                 settings.http().host(), port());
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The processor to report on; until then, nothing is live or ready. */
@@ -107,8 +140,12 @@ final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        readiness.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP interface failed", e);
+        }
         synchronized (this) {
             if (admin != null) {
                 admin.close(Duration.ofSeconds(5));
@@ -116,86 +153,107 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.getResponseHeaders().add("Allow", "GET");
-                send(exchange, 405, problem("Method " + exchange.getRequestMethod() + " is not allowed; use GET."));
-            } else if (path.equals("/health/live")) {
-                live(exchange);
-            } else if (path.equals("/health/ready")) {
-                ready(exchange);
-            } else if (path.equals("/metrics")) {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            } else if (path.startsWith("/jobs/")) {
-                job(exchange, path.substring("/jobs/".length()));
-            } else {
-                send(exchange, 404, problem("No such path: " + path
-                        + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}."));
+    /** Routes each request; one that fails in our code gets a 500 without the exception's text. */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getDecodedPath();
+            try {
+                if (!"GET".equals(request.getMethod())) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET");
+                    send(response, callback, 405, problem("Method " + request.getMethod() + " is not allowed; use GET."));
+                } else if (path.equals("/health/live")) {
+                    live(response, callback);
+                } else if (path.equals("/health/ready")) {
+                    ready(response, callback);
+                } else if (path.equals("/metrics")) {
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    write(response, callback, 200, registry.scrape().getBytes(StandardCharsets.UTF_8));
+                } else if (path.startsWith(JOBS)) {
+                    job(request, response, callback, path.substring(JOBS.length()));
+                } else {
+                    send(response, callback, 404, problem("No such path: " + path
+                            + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}."));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP request failed: {} {}", request.getMethod(), path, e);
+                send(response, callback, 500, problem("Internal error; the processor's log says more."));
             }
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP request failed: {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            send(exchange, 500, problem("Internal error: " + e));
+            return true;
         }
     }
 
-    private void live(HttpExchange exchange) throws IOException {
+    private void live(Response response, Callback callback) {
         KafkaStreams current = streams;
         KafkaStreams.State state = current == null ? KafkaStreams.State.CREATED : current.state();
         boolean live = current != null && state.isRunningOrRebalancing();
-        send(exchange, live ? 200 : 503, status(live, state));
+        send(response, callback, live ? 200 : 503, status(live, state));
     }
 
-    private void ready(HttpExchange exchange) throws IOException {
+    private void ready(Response response, Callback callback) {
         KafkaStreams current = streams;
         KafkaStreams.State state = current == null ? KafkaStreams.State.CREATED : current.state();
         List<String> problems = topicProblems();
         boolean ready = state == KafkaStreams.State.RUNNING && problems.isEmpty();
         ObjectNode body = status(ready, state);
         body.putPOJO("topics", problems.isEmpty() ? "as defined" : problems);
-        send(exchange, ready ? 200 : 503, body);
+        send(response, callback, ready ? 200 : 503, body);
     }
 
-    /** Whether the topics exist with the defined layout; checked at most every few seconds. */
-    private synchronized List<String> topicProblems() {
-        long now = System.nanoTime();
-        if (topicProblems == null || now - topicsCheckedAt > TOPICS_CHECK_TTL.toNanos()) {
-            try {
+    /** What the last check found; a check that has not finished for three intervals is a problem too. */
+    private List<String> topicProblems() {
+        TopicCheck last = topics;
+        long age = System.nanoTime() - last.finishedNanos();
+        if (age > 3 * READINESS_INTERVAL.toNanos()) {
+            return List.of("not checked for " + TimeUnit.NANOSECONDS.toSeconds(age) + " s (the cluster does not answer)");
+        }
+        return last.problems();
+    }
+
+    /** Runs on the readiness thread, never on a request's. */
+    private void checkTopics() {
+        List<String> problems;
+        try {
+            synchronized (this) {
                 if (admin == null) {
                     admin = KafkaOptions.admin(settings);
                 }
-                topicProblems = TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics())).errors();
-            } catch (RuntimeException e) {
-                topicProblems = List.of("cannot check the topics: " + e.getMessage());
             }
-            topicsCheckedAt = now;
+            problems = TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics())).errors();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot check the topics for readiness", e);
+            problems = List.of("cannot check the topics (the processor's log says why)");
         }
-        return topicProblems;
+        topics = new TopicCheck(problems, System.nanoTime());
     }
 
-    private void job(HttpExchange exchange, String id) throws IOException {
-        String requestId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
-        if (!JobId.isValid(id)) {
-            send(exchange, 400, ErrorEvent.of(ErrorCode.INVALID_PARAMETER_OBJECT_ID, requestId, id));
+    private void job(Request request, Response response, Callback callback, String id) {
+        if (!authorized(request)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"preload-job-processor\"");
+            send(response, callback, 401, problem(tokenDigest == null
+                    ? "Job queries are off: the processor has no HTTP_AUTH_TOKEN."
+                    : "Job queries need the header Authorization: Bearer <HTTP_AUTH_TOKEN>."));
             return;
         }
+        String requestId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        if (!JobId.isValid(id)) {
+            send(response, callback, 400, ErrorEvent.of(ErrorCode.INVALID_PARAMETER_OBJECT_ID, requestId, id));
+            return;
+        }
+        String aliUid = Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue("AliUid");
         KafkaStreams current = streams;
         KeyQueryMetadata owner = current == null ? null
                 : current.queryMetadataForKey(ResetTopology.JOB_STORE, id, Serdes.String().serializer());
         if (current == null || current.state() != KafkaStreams.State.RUNNING
                 || owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            unavailable(exchange);
+            unavailable(response, callback);
             return;
         }
         if (!owner.activeHost().equals(self)) {
-            if (exchange.getRequestHeaders().containsKey(FORWARDED)) {
-                unavailable(exchange); // the instances disagree about who owns it: a rebalance is under way
+            if (request.getHeaders().contains(FORWARDED)) {
+                unavailable(response, callback); // the instances disagree about who owns it: a rebalance is under way
             } else {
-                forward(exchange, owner.activeHost(), id);
+                forward(request, response, callback, owner.activeHost(), id, aliUid);
             }
             return;
         }
@@ -206,37 +264,57 @@ final class HttpApi implements AutoCloseable {
                     .withPartition(owner.partition()));
             stored = store.get(id);
         } catch (InvalidStateStoreException rebalancing) {
-            unavailable(exchange);
+            unavailable(response, callback);
             return;
         }
+        // The reset's checks, in its order: the job exists, then the caller is its owner.
         if (stored == null) {
-            send(exchange, 404, ErrorEvent.of(ErrorCode.INVALID_JOB_NOT_FOUND, requestId, id));
+            send(response, callback, 404, ErrorEvent.of(ErrorCode.INVALID_JOB_NOT_FOUND, requestId, id));
+        } else if (aliUid == null || !aliUid.equals(stored.aliUid())) {
+            send(response, callback, 403, ErrorEvent.of(ErrorCode.INVALID_UID_PERMISSION_DENIED, requestId, id));
         } else {
             // GetScheduledPreloadJob's response: a RequestId and the 14 fields of the job.
-            send(exchange, 200, new Snapshot(requestId, stored.job()));
+            send(response, callback, 200, new Snapshot(requestId, stored.job()));
         }
     }
 
-    private void forward(HttpExchange exchange, HostInfo owner, String id) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + "/jobs/" + id))
-                .header(FORWARDED, "1").timeout(Duration.ofSeconds(5)).GET().build();
-        try {
-            HttpResponse<byte[]> answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
-            exchange.getResponseBody().write(answer.body());
-        } catch (IOException e) {
-            send(exchange, 503, problem("The instance that holds job " + id + " (" + owner.host() + ":" + owner.port()
-                    + ") did not answer: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            unavailable(exchange);
+    /** The bearer token, compared in constant time (as digests, so that not even its length leaks). */
+    private boolean authorized(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String prefix = "Bearer ";
+        if (tokenDigest == null || header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
         }
+        return MessageDigest.isEqual(tokenDigest, sha256(header.substring(prefix.length()).trim()));
     }
 
-    private void unavailable(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().add("Retry-After", "1");
-        send(exchange, 503, problem("The job store is not available right now (starting or rebalancing); try again."));
+    /** Relays the owner's answer without holding a thread while it comes. */
+    private void forward(Request request, Response response, Callback callback, HostInfo owner, String id, String aliUid) {
+        String query = aliUid == null ? "" : "?AliUid=" + URLEncoder.encode(aliUid, StandardCharsets.UTF_8);
+        HttpRequest forwarded = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + JOBS + id + query))
+                .header(FORWARDED, "1")
+                .header(HttpHeader.AUTHORIZATION.asString(), request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .timeout(FORWARD_TIMEOUT).GET().build();
+        client.sendAsync(forwarded, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((answer, failure) -> {
+            if (failure != null) {
+                LOG.warn("The instance at {}:{}, which holds job {}, did not answer: {}", owner.host(), owner.port(), id,
+                        failure.toString());
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                send(response, callback, 503, problem("The instance that holds this job did not answer; try again."));
+                return;
+            }
+            answer.headers().firstValue(HttpHeader.RETRY_AFTER.asString())
+                    .ifPresent(retry -> response.getHeaders().put(HttpHeader.RETRY_AFTER, retry));
+            answer.headers().firstValue(HttpHeader.WWW_AUTHENTICATE.asString())
+                    .ifPresent(challenge -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            write(response, callback, answer.statusCode(), answer.body());
+        });
+    }
+
+    private static void unavailable(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        send(response, callback, 503, problem("The job store is not available right now (starting or rebalancing); try again."));
     }
 
     private static ObjectNode status(boolean up, KafkaStreams.State state) {
@@ -247,12 +325,22 @@ final class HttpApi implements AutoCloseable {
         return Json.MAPPER.createObjectNode().put("error", message);
     }
 
-    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = Json.write(body);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private static void send(Response response, Callback callback, int status, Object body) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        write(response, callback, status, Json.write(body));
+    }
+
+    private static void write(Response response, Callback callback, int status, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
         }
     }
 }

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -25,7 +28,9 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) {
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // Job queries need a bearer token: a fresh random one for this run, unless one is given.
+        env.computeIfAbsent(Settings.HTTP_AUTH_TOKEN, name -> randomToken());
         LocalKafka broker = null;
         try {
             Settings settings = Settings.fromEnvironment(env);
@@ -59,7 +64,7 @@ public final class LocalRun {
             if (exitCode != 0) {
                 System.exit(exitCode);
             }
-        } catch (SettingsException | KafkaSetupException e) {
+        } catch (SettingsException | KafkaSetupException | HttpSetupException e) {
             System.err.println("preload-job-processor: " + e.getMessage());
             if (broker != null) {
                 broker.stop();
@@ -84,12 +89,23 @@ public final class LocalRun {
                   kcat -C -b %s -t %s -X isolation.level=read_committed
                   (any client and partitioner works; -X partitioner=murmur2_random places records as Java does: no detour)
                 Health and metrics: %s
+                %s
                 Ctrl-C stops the processor%s.
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
                 topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
-                settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics, /jobs/{Id}"
+                settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics"
                         : "off (HTTP_ENABLED=false)",
+                settings.http().enabled() ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization:"
+                        + " Bearer " + settings.http().authToken() + "' 'http://localhost:" + settings.http().port()
+                        + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'" : "",
                 where.startsWith("the local") ? " and the broker" : ""));
+    }
+
+    /** 32 random bytes, as hex. */
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static String brokerClasspath(Map<String, String> env) {

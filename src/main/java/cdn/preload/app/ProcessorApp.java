@@ -43,7 +43,7 @@ public final class ProcessorApp implements AutoCloseable {
         try {
             http = settings.http().enabled() ? new HttpApi(settings, registry) : null;
         } catch (IOException e) {
-            throw new KafkaSetupException("Cannot listen on " + settings.http().host() + ":" + settings.http().port()
+            throw new HttpSetupException("Cannot listen on " + settings.http().host() + ":" + settings.http().port()
                     + " for HTTP (set HTTP_PORT, or HTTP_ENABLED=false): " + e.getMessage(), e);
         }
         Settings effective = settings;

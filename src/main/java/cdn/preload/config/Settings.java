@@ -43,15 +43,26 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
  *   <li>{@code ROCKSDB_MEMORY_MB} (128): the memory all RocksDB stores of an instance share.</li>
  *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
- *       interface for health, metrics and job queries.</li>
+ *       interface for health, metrics and job queries; {@code HTTP_AUTH_TOKEN}: the bearer token job
+ *       queries must show (none: they are refused).</li>
  * </ul>
  *
  * An unknown setting or an invalid value fails with a message that names it.
  */
 public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, Properties kafka, Http http) {
-    /** The processor's HTTP interface (health, metrics, job queries). */
-    public record Http(boolean enabled, String host, int port) {
-        public static final Http DEFAULT = new Http(true, "0.0.0.0", 8080);
+    /**
+     * The processor's HTTP interface (health, metrics, job queries).
+     *
+     * @param authToken the bearer token that job queries must show; null: none, and job queries are refused
+     */
+    public record Http(boolean enabled, String host, int port, String authToken) {
+        public static final Http DEFAULT = new Http(true, "0.0.0.0", 8080, null);
+
+        @Override
+        public String toString() {
+            return "Http[enabled=" + enabled + ", host=" + host + ", port=" + port + ", authToken="
+                    + (authToken == null ? "none" : "(set)") + "]";
+        }
     }
 
     public static final String CONFIG_FILE = "CONFIG_FILE";
@@ -66,6 +77,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String HTTP_ENABLED = "HTTP_ENABLED";
     public static final String HTTP_HOST = "HTTP_HOST";
     public static final String HTTP_PORT = "HTTP_PORT";
+    public static final String HTTP_AUTH_TOKEN = "HTTP_AUTH_TOKEN";
+    /** The shortest bearer token accepted: a guessable one would let anyone read every job. */
+    public static final int MIN_TOKEN_LENGTH = 16;
     public static final String ROCKSDB_MEMORY_MB = "ROCKSDB_MEMORY_MB";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
     public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
@@ -169,9 +183,15 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
                 1 << 20, "a size in MiB, 16 or more") << 20;
         kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));
+        String token = env.get(HTTP_AUTH_TOKEN);
+        if (token != null && !token.isBlank() && token.trim().length() < MIN_TOKEN_LENGTH) {
+            throw new SettingsException(HTTP_AUTH_TOKEN + " must be at least " + MIN_TOKEN_LENGTH
+                    + " characters long (a random one: openssl rand -hex 32).");
+        }
         Http http = new Http(bool(env, HTTP_ENABLED, Http.DEFAULT.enabled()),
                 env.getOrDefault(HTTP_HOST, Http.DEFAULT.host()),
-                wholeNumber(env, HTTP_PORT, Http.DEFAULT.port(), 0, 65535, "a port number (0: any free port)"));
+                wholeNumber(env, HTTP_PORT, Http.DEFAULT.port(), 0, 65535, "a port number (0: any free port)"),
+                token == null || token.isBlank() ? null : token.trim());
 
         try {
             new StreamsConfig(kafka);
@@ -179,11 +199,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
             throw new SettingsException("Invalid Kafka setting: " + e.getMessage());
         }
         return new Settings(topics, rateLimit, replayRetention, kafka, http);
-    }
-
-    /** These settings with another HTTP interface. */
-    public Settings withHttp(Http newHttp) {
-        return new Settings(topics, rateLimit, replayRetention, kafka, newHttp);
     }
 
     private static Properties defaultKafkaProperties() {

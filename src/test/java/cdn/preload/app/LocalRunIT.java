@@ -130,9 +130,10 @@ class LocalRunIT {
             await(run, "REBALANCING -> RUNNING");
             String bootstrap = "localhost:" + port;
             URI jobs = URI.create("http://localhost:" + httpPort(run) + "/jobs/");
+            String token = printedToken(run);
 
             assertThat(cli("jobs", "put", "examples/job.json", "--bootstrap-servers", bootstrap).exitCode()).isZero();
-            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1a4"), 200);
+            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622"), token, 200);
             assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-job-reset-commands", "-K|"),
                     "665d3af3621bccf3fe29e1a4|{\"RequestId\":\"r-kcat\",\"Id\":\"665d3af3621bccf3fe29e1a4\","
                             + "\"AliUid\":\"15685865xxx14622\"}\n").exitValue()).isZero();
@@ -144,7 +145,7 @@ class LocalRunIT {
             assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-jobs", "-K|"), "665d3af3621bccf3fe29e1ff|"
                     + "{\"Id\":\"665d3af3621bccf3fe29e1ff\",\"Name\":\"example\",\"AliUid\":\"15685865xxx14622\","
                     + "\"UrlCount\":2,\"UrlSubmitted\":1,\"TaskSubmitted\":1}\n").exitValue()).isZero();
-            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1ff"), 200);
+            awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1ff?AliUid=15685865xxx14622"), token, 200);
             CliRun reset = cli("reset", "--id", "665d3af3621bccf3fe29e1ff", "--uid", "15685865xxx14622", "--request-id", "r-cli",
                     "--bootstrap-servers", bootstrap);
             assertThat(reset.exitCode()).as(reset.err()).isZero();
@@ -190,11 +191,19 @@ class LocalRunIT {
         return Integer.parseInt(port.group(1));
     }
 
+    /** The bearer token of bin/run's ready curl line. */
+    private static String printedToken(Run run) {
+        Matcher token = run.output().stream().map(Pattern.compile("curl -H 'Authorization: Bearer ([0-9a-f]{64})'")::matcher)
+                .filter(Matcher::find).findFirst().orElseThrow(() -> new AssertionError("no curl line: " + run.output()));
+        return token.group(1);
+    }
+
     /** Waits until {@code uri} answers {@code status}, asking again each time bin/run has not exited for 100 ms. */
-    private static void awaitStatus(Run run, URI uri, int status) throws Exception {
+    private static void awaitStatus(Run run, URI uri, String token, int status) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + READY.toNanos();
-        while (http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != status) {
+        while (http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() != status) {
             assertThat(System.nanoTime()).as("waiting for %s to answer %d", uri, status).isLessThan(deadline);
             assertThat(run.process().waitFor(100, TimeUnit.MILLISECONDS)).as("bin/run exited early").isFalse();
         }

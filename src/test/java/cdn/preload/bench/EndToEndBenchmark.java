@@ -429,13 +429,13 @@ public final class EndToEndBenchmark {
     }
 
     private void awaitLoaded(Map<String, String> env, List<BenchJob> jobList) {
-        Map<Integer, String> last = new HashMap<>();
+        Map<Integer, BenchJob> last = new HashMap<>();
         for (BenchJob job : jobList) {
-            String id = job.id();
-            last.put(TopicLayout.partitionOf(id.getBytes(StandardCharsets.UTF_8), PARTITIONS), id);
+            last.put(TopicLayout.partitionOf(job.id().getBytes(StandardCharsets.UTF_8), PARTITIONS), job);
         }
-        for (String id : last.values()) {
-            await(() -> status(env, "/jobs/" + id) == 200, Duration.ofMinutes(20), "job " + id + " to be stored");
+        for (BenchJob job : last.values()) {
+            await(() -> status(env, "/jobs/" + job.id() + "?AliUid=" + job.aliUid()) == 200, Duration.ofMinutes(20),
+                    "job " + job.id() + " to be stored");
         }
     }
 
@@ -446,6 +446,7 @@ public final class EndToEndBenchmark {
     private int status(Map<String, String> env, String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("HTTP_PORT") + path))
+                    .header("Authorization", "Bearer " + env.get("HTTP_AUTH_TOKEN"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -484,6 +485,7 @@ public final class EndToEndBenchmark {
         env.put("TOPIC_DLQ", topics.deadLetters());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
+        env.put("HTTP_AUTH_TOKEN", "bench-token-" + applicationId);
         env.putAll(extraEnv());
         return env;
     }

@@ -191,10 +191,21 @@ class SettingsTest {
     }
 
     @Test
+    void jobQueriesHaveNoTokenUnlessOneOfSixteenCharactersOrMoreIsSet() {
+        assertThat(Settings.defaults().http().authToken()).isNull();
+        assertThat(Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", " ")).http().authToken()).isNull();
+        Settings.Http http = Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", "0123456789abcdef")).http();
+        assertThat(http.authToken()).isEqualTo("0123456789abcdef");
+        assertThat(http.toString()).doesNotContain("0123456789abcdef");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", "secret")))
+                .hasMessage("HTTP_AUTH_TOKEN must be at least 16 characters long (a random one: openssl rand -hex 32).");
+    }
+
+    @Test
     void theHttpInterfaceListensOnPort8080ByDefaultAndCanBeMovedOrTurnedOff() {
-        assertThat(Settings.defaults().http()).isEqualTo(new Settings.Http(true, "0.0.0.0", 8080));
+        assertThat(Settings.defaults().http()).isEqualTo(new Settings.Http(true, "0.0.0.0", 8080, null));
         assertThat(Settings.fromEnvironment(Map.of("HTTP_ENABLED", "false", "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "9000"))
-                .http()).isEqualTo(new Settings.Http(false, "127.0.0.1", 9000));
+                .http()).isEqualTo(new Settings.Http(false, "127.0.0.1", 9000, null));
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_ENABLED", "maybe")))
                 .hasMessage("HTTP_ENABLED must be true or false, got 'maybe'.");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_PORT", "70000")))

@@ -128,6 +128,7 @@ final class FaultRun implements AutoCloseable {
         // As on machines that run Kafka: variables of Kafka's own scripts are not settings.
         env.put("KAFKA_HEAP_OPTS", "-Xmx1g");
         env.put("KAFKA_OPTS", "-Dpreload.faults=" + name);
+        env.put("HTTP_AUTH_TOKEN", "faults-token-" + applicationId);
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_STATE_DIR", stateDir(instance).toString());
@@ -230,7 +231,8 @@ final class FaultRun implements AutoCloseable {
     void awaitJobsLoaded(JarProcess processor, List<ObjectNode> jobs) {
         for (ObjectNode job : jobs) {
             String id = job.get("Id").asText();
-            outcomes.await(() -> processor.get("/jobs/" + id).statusCode() == 200, WAIT, "/jobs/" + id + " to answer 200");
+            String aliUid = job.get("AliUid").asText();
+            outcomes.await(() -> processor.getJob(id, aliUid).statusCode() == 200, WAIT, "/jobs/" + id + " to answer 200");
         }
         log("jobs loaded: " + jobs.size());
     }
@@ -343,7 +345,7 @@ final class FaultRun implements AutoCloseable {
         int missing = 0;
         List<String> examples = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> job : store.entrySet()) {
-            HttpResponse<String> response = processor.get("/jobs/" + job.getKey());
+            HttpResponse<String> response = processor.getJob(job.getKey(), job.getValue().get("AliUid").asText());
             if (response.statusCode() != 200) {
                 missing++;
                 example(examples, "job " + job.getKey() + " answered " + response.statusCode());

@@ -334,7 +334,7 @@ class FaultSuiteIT {
             workload.jobs().subList(20, workload.jobs().size()).forEach(job -> store.put(job.get("Id").asText(), job));
             Verdict storeVerdict = run.verifyStore(processor, store);
             int deletedStillThere = (int) doomed.stream()
-                    .filter(job -> processor.get("/jobs/" + job.get("Id").asText()).statusCode() != 404).count();
+                    .filter(job -> processor.getJob(job.get("Id").asText(), job.get("AliUid").asText()).statusCode() != 404).count();
             // Valid work after all that is still answered.
             doomed.forEach(job -> workload.deleted(job.get("Id").asText()));
             List<Command> after = workload.next(100);

@@ -114,8 +114,14 @@ final class JarProcess implements AutoCloseable {
         }
     }
 
+    /** GET {@code /jobs/{id}} as the account {@code aliUid} asks it, with the processor's token. */
+    HttpResponse<String> getJob(String id, String aliUid) {
+        return get("/jobs/" + id + "?AliUid=" + java.net.URLEncoder.encode(aliUid, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private HttpRequest request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + env.get("HTTP_AUTH_TOKEN"))
                 .timeout(Duration.ofSeconds(5)).build();
     }
 

@@ -70,7 +70,7 @@ class AnyProducerIT extends RealProcessorTest {
         Instant t0 = fixture.t0();
         fixture.publishAt(fixture.topics().jobs(), jobPlacement.partition(id), bytes(id), Json.write(job), t0.minusSeconds(1));
         awaitJob(id, 200);
-        HttpApiIT.Reply found = HttpApiIT.get(fixture.http("/jobs/" + id));
+        HttpApiIT.Reply found = HttpApiIT.getJob(fixture, id, EXAMPLE_UID);
         assertThat(found.json()).isEqualTo(document(new Snapshot(found.json().get("RequestId").asText(), job)));
 
         fixture.publishAt(fixture.topics().commands(), commandPlacement.partition(id), bytes(id),
@@ -109,7 +109,7 @@ class AnyProducerIT extends RealProcessorTest {
     }
 
     private void awaitJob(String id, int status) {
-        fixture.await(() -> HttpApiIT.get(fixture.http("/jobs/" + id)).status() == status, "GET /jobs/" + id + " to answer " + status);
+        fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == status, "GET /jobs/" + id + " to answer " + status);
     }
 
     static JsonNode document(Object value) {

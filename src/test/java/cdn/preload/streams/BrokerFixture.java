@@ -82,6 +82,7 @@ final class BrokerFixture implements ProcessorHarness {
         env.put("KAFKA_STATE_DIR", stateDir.toString());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
+        env.put("HTTP_AUTH_TOKEN", "token-of-" + env.get("KAFKA_APPLICATION_ID"));
         for (String role : TopicDefinitions.ROLES) {
             env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
                     TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
@@ -130,6 +131,16 @@ final class BrokerFixture implements ProcessorHarness {
     /** The processor's HTTP interface. */
     URI http(String path) {
         return URI.create("http://127.0.0.1:" + app.httpPort() + path);
+    }
+
+    /** {@code GET /jobs/{id}?AliUid=...} with the processor's token, as the job's account would ask. */
+    URI job(String id, String aliUid) {
+        return http("/jobs/" + id + "?AliUid=" + java.net.URLEncoder.encode(aliUid, StandardCharsets.UTF_8));
+    }
+
+    /** The bearer token job queries need. */
+    String token() {
+        return env.get("HTTP_AUTH_TOKEN");
     }
 
     /** Closes the processor as SIGTERM would; with {@code wipeState} its local stores are deleted too. */

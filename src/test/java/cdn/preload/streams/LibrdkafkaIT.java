@@ -64,7 +64,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         assertThat(recordsPerPartition(fixture.topics().jobs())).as("kcat placed each job by CRC32")
                 .isEqualTo(expectedPerPartition(ids, true));
         for (String id : ids) {
-            fixture.await(() -> HttpApiIT.get(fixture.http("/jobs/" + id)).status() == 200, "GET /jobs/" + id);
+            fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
         }
 
         // The first reset with kcat's default partitioner, the second as the README advises (no detour),
@@ -103,7 +103,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         Run job = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().jobs(), id,
                 new String(Json.write(withId(id)), StandardCharsets.UTF_8)), "");
         assertThat(job.exitCode()).as(job.output()).isZero();
-        fixture.await(() -> HttpApiIT.get(fixture.http("/jobs/" + id)).status() == 200, "GET /jobs/" + id);
+        fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
         Run reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
                 command("r-py", id, EXAMPLE_UID)), "");
         assertThat(reset.exitCode()).as(reset.output()).isZero();
@@ -124,7 +124,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         String python = python();
         String id = idPlacedApart(new Random(13));
         fixture.publishAt(fixture.topics().jobs(), null, bytes(id), Json.write(withId(id)), fixture.t0().minusSeconds(1));
-        fixture.await(() -> HttpApiIT.get(fixture.http("/jobs/" + id)).status() == 200, "GET /jobs/" + id);
+        fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
 
         Run reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
                 command("r-untimed", id, EXAMPLE_UID), "-1"), "");
