@@ -2,6 +2,8 @@ package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -14,12 +16,20 @@ import java.util.Objects;
  * at zero, resetting it leaves the document as it is, and a snapshot is the RequestId followed by
  * the document's bytes. The job itself is parsed only when asked for ({@link #job()}).
  *
+ * <p>Each version of the job's document has a {@link #digest() digest}: the answers remembered for
+ * replays name the version they showed by it, so that a job can change without its remembered
+ * snapshots being touched.
+ *
  * <p>In the store it is {@link #toBytes() binary}: a format byte, the resets, the owner, a flag
- * telling whether the progress is at zero, then the document. A value that starts with '{' is the
- * JSON form written by earlier versions, and is still read.
+ * telling whether the progress is at zero, the document's digest, then the document. Values of
+ * format 1 (without the digest) and the JSON form of earlier versions (starting with '{') are still
+ * read.
  */
 public final class StoredJob {
-    private static final byte FORMAT = 1;
+    /** The bytes of a document's digest: the first half of its SHA-256. */
+    public static final int DIGEST_LENGTH = 16;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_DIGEST = 1;
     private static final long[] NONE = new long[0];
     private static final byte[] SNAPSHOT_START = "{\"RequestId\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -29,6 +39,9 @@ public final class StoredJob {
     private final String aliUid;
     private final boolean atStart;
     private final long[] recentResets;
+    /** The digest is {@code digestSource} from {@code digestFrom}; null until it is first asked for. */
+    private byte[] digestSource;
+    private int digestFrom;
     private Job job;
 
     public StoredJob(Job job, long[] recentResets) {
@@ -42,6 +55,12 @@ public final class StoredJob {
         this.aliUid = aliUid;
         this.atStart = atStart;
         this.recentResets = recentResets == null ? NONE : recentResets;
+    }
+
+    private StoredJob withDigestOf(StoredJob other) {
+        digestSource = other.digestSource;
+        digestFrom = other.digestFrom;
+        return this;
     }
 
     public static StoredJob of(Job job) {
@@ -102,7 +121,41 @@ public final class StoredJob {
      * progress is already at zero, the document is the same, and is neither parsed nor written.
      */
     public StoredJob restarted(long[] resets) {
-        return atStart ? new StoredJob(source, from, aliUid, true, resets) : new StoredJob(job().restarted(), resets);
+        return atStart ? new StoredJob(source, from, aliUid, true, resets).withDigestOf(this)
+                : new StoredJob(job().restarted(), resets);
+    }
+
+    /**
+     * The digest of the job's document (the first {@value #DIGEST_LENGTH} bytes of its SHA-256), into
+     * {@code into} at {@code at}. Computed once for each document.
+     */
+    public void copyDigest(byte[] into, int at) {
+        digest();
+        System.arraycopy(digestSource, digestFrom, into, at, DIGEST_LENGTH);
+    }
+
+    /** Whether the job's document has the digest that {@code bytes} holds at {@code at}. */
+    public boolean hasDigest(byte[] bytes, int at) {
+        digest();
+        return Arrays.equals(digestSource, digestFrom, digestFrom + DIGEST_LENGTH, bytes, at, at + DIGEST_LENGTH);
+    }
+
+    private void digest() {
+        if (digestSource == null) {
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                sha256.update(source, from, source.length - from);
+                digestSource = sha256.digest();
+                digestFrom = 0;
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e); // every JDK has SHA-256
+            }
+        }
+    }
+
+    /** The job's document, as snapshots carry it after their RequestId. */
+    public byte[] document() {
+        return Arrays.copyOfRange(source, from, source.length);
     }
 
     /**
@@ -110,6 +163,11 @@ public final class StoredJob {
      * job's 14 fields. The same bytes as the {@link Snapshot} written as JSON.
      */
     public byte[] snapshot(String requestId) {
+        return snapshot(source, from, requestId);
+    }
+
+    /** The snapshot answering {@code requestId} with the job document that {@code source} holds from {@code from}. */
+    public static byte[] snapshot(byte[] source, int from, String requestId) {
         byte[] escaped = isPlain(requestId) ? null : escaped(requestId);
         int quotedLength = escaped == null ? requestId.length() : escaped.length;
         int documentLength = source.length - from;
@@ -152,7 +210,7 @@ public final class StoredJob {
         byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
         int documentLength = source.length - from;
         byte[] bytes = new byte[1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
-                + (owner == null ? 0 : owner.length) + 1 + documentLength];
+                + (owner == null ? 0 : owner.length) + 1 + DIGEST_LENGTH + documentLength];
         bytes[0] = FORMAT;
         int at = putInt(bytes, 1, recentResets.length);
         for (long reset : recentResets) {
@@ -165,6 +223,8 @@ public final class StoredJob {
             at += owner.length;
         }
         bytes[at++] = (byte) (atStart ? 1 : 0);
+        copyDigest(bytes, at);
+        at += DIGEST_LENGTH;
         System.arraycopy(source, from, bytes, at, documentLength);
         return bytes;
     }
@@ -175,7 +235,7 @@ public final class StoredJob {
             Earlier earlier = Json.read(value, Earlier.class);
             return new StoredJob(earlier.job(), earlier.recentResets());
         }
-        if (value[0] != FORMAT) {
+        if (value[0] != FORMAT && value[0] != FORMAT_WITHOUT_DIGEST) {
             throw new IllegalArgumentException("Unknown stored job format " + value[0]);
         }
         long[] resets = new long[getInt(value, 1)];
@@ -191,7 +251,14 @@ public final class StoredJob {
             at += ownerLength;
         }
         boolean atStart = value[at] == 1;
-        return new StoredJob(value, at + 1, owner, atStart, resets);
+        at++;
+        if (value[0] == FORMAT_WITHOUT_DIGEST) {
+            return new StoredJob(value, at, owner, atStart, resets);
+        }
+        StoredJob stored = new StoredJob(value, at + DIGEST_LENGTH, owner, atStart, resets);
+        stored.digestSource = value;
+        stored.digestFrom = at;
+        return stored;
     }
 
     private static int putInt(byte[] bytes, int at, int value) {

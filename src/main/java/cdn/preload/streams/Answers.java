@@ -8,33 +8,38 @@ import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.StoredJob;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * How answers are remembered for replays, in the answers store. The key is the command's Id,
  * RequestId and AliUid. The value is the command's timestamp (8 bytes), then the answer, in one of
- * three forms that its first byte tells apart:
+ * these forms that its first byte tells apart:
  * <ul>
- * <li>a zero byte: a snapshot of the job as it stands in the job store. A snapshot is the RequestId
- *     and the job, and the job does not change as long as only resets touch it (its progress is at
- *     zero after the first). So an accepted reset remembers 9 bytes, not the snapshot again;
- * <li>'{': a snapshot document, whole. When the jobs topic changes or deletes a job, the snapshots
- *     remembered as the job's are first written out whole ({@link #keepSnapshots});
+ * <li>1, then a {@link StoredJob#DIGEST_LENGTH}-byte digest: a snapshot of the version of the job
+ *     whose document has that digest. A snapshot is the RequestId and the job, and the job does not
+ *     change as long as only resets touch it (its progress is at zero after the first). So an
+ *     accepted reset remembers 25 bytes, not the snapshot again;
  * <li>an error code, alone: the error's document follows from the catalogue and the replayed
- *     command, which by definition carries the same RequestId and Id.
+ *     command, which by definition carries the same RequestId and Id;
+ * <li>written by earlier versions and still read: a zero byte (a snapshot of the job as it stands)
+ *     and '{' (a snapshot document, whole).
  * </ul>
+ *
+ * <p>When the jobs topic changes or deletes a job, the version it had is kept beside its answers,
+ * under the key Id, {@value #VERSION_MARK} (never a byte of an answer's key there), digest; its value
+ * is the time it was superseded, then its document ({@link #keepVersion}). So a job update writes one
+ * record to this store, however many answers are remembered for the job, and a replay finds the
+ * version it showed either as the job stands or there. A version is forgotten like an answer,
+ * a retention after it was superseded.
  */
 final class Answers {
     private static final byte NO_ALI_UID = (byte) 0xFF; // never a byte of UTF-8 text
     private static final byte SNAPSHOT_OF_THE_JOB = 0;
-    private static final byte[] THE_JOBS_SNAPSHOT = {SNAPSHOT_OF_THE_JOB};
+    private static final byte SNAPSHOT_OF_A_VERSION = 1;
+    /** After the Id in a version's key; an answer's key has there the first byte of a RequestId's length, 0. */
+    private static final byte VERSION_MARK = (byte) 0xFF;
     private static final int ID_LENGTH = JobId.LENGTH;
     private static final byte[][] CODES = new byte[ErrorCode.values().length][];
 
@@ -104,9 +109,12 @@ final class Answers {
         return at + text.length();
     }
 
-    /** What the store keeps for a snapshot answered at {@code timestamp}: a reference to the stored job. */
-    static byte[] rememberSnapshot(long timestamp) {
-        return withTime(timestamp, THE_JOBS_SNAPSHOT);
+    /** What the store keeps for a snapshot of {@code job} answered at {@code timestamp}: the version's digest. */
+    static byte[] rememberSnapshot(long timestamp, StoredJob job) {
+        byte[] value = withTime(timestamp, 1 + StoredJob.DIGEST_LENGTH);
+        value[Long.BYTES] = SNAPSHOT_OF_A_VERSION;
+        job.copyDigest(value, Long.BYTES + 1);
+        return value;
     }
 
     /** What the store keeps for an error answered at {@code timestamp}: its code. */
@@ -116,11 +124,17 @@ final class Answers {
 
     /** The timestamp (8 bytes, big-endian, as {@link #timeOf} reads it), then the answer. */
     private static byte[] withTime(long timestamp, byte[] answer) {
-        byte[] value = new byte[Long.BYTES + answer.length];
+        byte[] value = withTime(timestamp, answer.length);
+        System.arraycopy(answer, 0, value, Long.BYTES, answer.length);
+        return value;
+    }
+
+    /** The timestamp, then room for {@code length} bytes. */
+    private static byte[] withTime(long timestamp, int length) {
+        byte[] value = new byte[Long.BYTES + length];
         for (int i = 0; i < Long.BYTES; i++) {
             value[i] = (byte) (timestamp >>> (56 - 8 * i));
         }
-        System.arraycopy(answer, 0, value, Long.BYTES, answer.length);
         return value;
     }
 
@@ -132,50 +146,49 @@ final class Answers {
     /** The error code of a remembered answer, or null for a snapshot. */
     static ErrorCode errorOf(byte[] remembered) {
         byte first = remembered[Long.BYTES];
-        return first == SNAPSHOT_OF_THE_JOB || first == '{' ? null
+        return first == SNAPSHOT_OF_A_VERSION || first == SNAPSHOT_OF_THE_JOB || first == '{' ? null
                 : ErrorCode.of(new String(remembered, Long.BYTES, remembered.length - Long.BYTES, StandardCharsets.US_ASCII));
     }
 
     /**
-     * The answer given the first time, document for document; {@code error} is {@link #errorOf}, and
-     * {@code jobs} the job store, where a snapshot remembered as the job's is rebuilt from.
+     * The answer given the first time, document for document; {@code error} is {@link #errorOf}. A
+     * snapshot is rebuilt from the job as it stands ({@code jobs}) when it is still the version it
+     * showed, else from the version kept in {@code answers}. Null when that version is gone (it was
+     * superseded a retention ago, and a late command finds its answer before the purge removes it):
+     * the answer is then forgotten, as it would have been a moment later.
      */
-    static Outcome replay(byte[] remembered, ErrorCode error, ResetCommand command, KeyValueStore<String, StoredJob> jobs) {
+    static Outcome replay(byte[] remembered, ErrorCode error, ResetCommand command, KeyValueStore<String, StoredJob> jobs,
+                          KeyValueStore<Bytes, byte[]> answers) {
         if (error != null) {
             return Outcome.error(Json.write(ErrorEvent.of(error, command.requestId(), command.id())));
         }
-        if (remembered[Long.BYTES] == '{') {
+        byte form = remembered[Long.BYTES];
+        if (form == '{') {
             return Outcome.snapshot(Arrays.copyOfRange(remembered, Long.BYTES, remembered.length));
         }
         StoredJob job = jobs.get(command.id());
-        if (job == null) { // a change to the job writes its snapshots out first: this cannot be
-            throw new IllegalStateException("The answer to " + command.requestId() + " is a snapshot of job "
-                    + command.id() + ", which is not in the store");
+        if (job != null && (form == SNAPSHOT_OF_THE_JOB || job.hasDigest(remembered, Long.BYTES + 1))) {
+            return Outcome.snapshot(job.snapshot(command.requestId()));
         }
-        return Outcome.snapshot(job.snapshot(command.requestId()));
+        byte[] version = form == SNAPSHOT_OF_A_VERSION ? answers.get(versionKey(command.id(), remembered, Long.BYTES + 1)) : null;
+        return version == null ? null : Outcome.snapshot(StoredJob.snapshot(version, Long.BYTES, command.requestId()));
     }
 
     /**
-     * Before the job {@code id} changes or goes (from the jobs topic), writes out whole the snapshots
-     * remembered as the job's, built from {@code current}, the job as it stands.
+     * Before the job {@code id} changes or goes (from the jobs topic), keeps the version it has,
+     * {@code current}, with the time it is superseded at: one write, whatever the job's answers.
      */
-    static void keepSnapshots(KeyValueStore<Bytes, byte[]> answers, String id, StoredJob current) {
-        List<KeyValue<Bytes, byte[]>> kept = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> ofTheJob = answers.prefixScan(
-                id.getBytes(StandardCharsets.US_ASCII), new ByteArraySerializer())) {
-            while (ofTheJob.hasNext()) {
-                KeyValue<Bytes, byte[]> answer = ofTheJob.next();
-                if (answer.value[Long.BYTES] == SNAPSHOT_OF_THE_JOB) {
-                    byte[] snapshot = current.snapshot(requestIdOf(answer.key.get()));
-                    kept.add(KeyValue.pair(answer.key, withTime(timeOf(answer.value), snapshot)));
-                }
-            }
-        }
-        answers.putAll(kept);
+    static void keepVersion(KeyValueStore<Bytes, byte[]> answers, String id, StoredJob current, long supersededAt) {
+        byte[] digest = new byte[StoredJob.DIGEST_LENGTH];
+        current.copyDigest(digest, 0);
+        answers.put(versionKey(id, digest, 0), withTime(supersededAt, current.document()));
     }
 
-    private static String requestIdOf(byte[] key) {
-        int length = ByteBuffer.wrap(key).getInt(ID_LENGTH);
-        return new String(key, ID_LENGTH + Integer.BYTES, length, StandardCharsets.UTF_8);
+    private static Bytes versionKey(String id, byte[] digest, int at) {
+        byte[] key = new byte[ID_LENGTH + 1 + StoredJob.DIGEST_LENGTH];
+        putAscii(id, key, 0);
+        key[ID_LENGTH] = VERSION_MARK;
+        System.arraycopy(digest, at, key, ID_LENGTH + 1, StoredJob.DIGEST_LENGTH);
+        return Bytes.wrap(key);
     }
 }

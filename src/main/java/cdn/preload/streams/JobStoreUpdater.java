@@ -11,16 +11,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the job store in step with the jobs topic, on the job's partition: an upsert replaces the
- * job (its reset history stays), a tombstone deletes it. Snapshots remembered for replays as the
- * job's are written out whole before the job changes. The records arrive checked ({@link JobChecker}),
+ * job (its reset history stays), a tombstone deletes it. The version it had is kept for the replays
+ * of snapshots that showed it (one write, see {@link Answers}). The records arrive checked ({@link JobChecker}),
  * keyed by the job's Id.
  */
 final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, StoredJob> jobs;
     private KeyValueStore<Bytes, byte[]> answers;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         jobs = context.getStateStore(ResetTopology.JOB_STORE);
         answers = context.getStateStore(ResetTopology.ANSWER_STORE);
     }
@@ -31,16 +33,19 @@ final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
         Checked.JobChange change = (Checked.JobChange) record.value();
         Job job = change.job();
         StoredJob current = jobs.get(id);
+        // Superseded now: no later than stream time, so that every answer that showed this version
+        // (given at a record time up to stream time) is forgotten before the version is.
+        long supersededAt = Math.max(record.timestamp(), context.currentStreamTimeMs());
         if (job == null) {
             if (current != null) {
-                Answers.keepSnapshots(answers, id, current);
+                Answers.keepVersion(answers, id, current, supersededAt);
                 jobs.delete(id);
             }
             return;
         }
         StoredJob updated = current == null ? StoredJob.of(job, change.document()) : current.withJob(job, change.document());
         if (current != null && !current.sameDocument(updated)) {
-            Answers.keepSnapshots(answers, id, current);
+            Answers.keepVersion(answers, id, current, supersededAt);
         }
         jobs.put(id, updated);
     }

@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Answers each valid command on the job's partition: a replay gets the remembered answer (step 3);
  * otherwise the reset is decided against the stored job (steps 4 to 7), the store is updated and
  * the answer remembered. An accepted reset writes the job store and the answers store once each; the
- * answer it remembers is a reference to the job, 9 bytes (see {@link Answers}).
+ * answer it remembers is a reference to the job's version, 25 bytes (see {@link Answers}).
  *
  * <p>An answer is remembered for the replay retention, in record time: a command at time t finds
  * the answers given at times after t - retention. Older ones are ignored when found, and deleted by
@@ -89,12 +89,15 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         ResetCommand command = ((Checked.Command) record.value()).command();
         Bytes answerKey = Answers.key(command);
         byte[] remembered = remembered(answerKey, record.timestamp());
-        Outcome outcome;
+        Outcome outcome = null;
         if (remembered != null) {
             ErrorCode error = Answers.errorOf(remembered);
-            outcome = Answers.replay(remembered, error, command, jobs);
-            observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
-        } else {
+            outcome = Answers.replay(remembered, error, command, jobs, answers);
+            if (outcome != null) {
+                observer.answered(command.requestId(), command.id(), error, true, System.nanoTime() - start);
+            }
+        }
+        if (outcome == null) {
             outcome = answer(command, answerKey, record.timestamp(), start);
         }
         // The command checker left the command's headers behind: answers carry none.
@@ -111,7 +114,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         if (decision instanceof Decision.Accepted accepted) {
             jobs.put(command.id(), accepted.updated());
             byte[] snapshot = accepted.updated().snapshot(command.requestId());
-            answers.put(answerKey, Answers.rememberSnapshot(timestamp));
+            answers.put(answerKey, Answers.rememberSnapshot(timestamp, accepted.updated()));
             observer.answered(command.requestId(), command.id(), null, false, System.nanoTime() - start);
             return Outcome.snapshot(snapshot);
         }

@@ -72,7 +72,7 @@ public class CommandPathBenchmark {
         StoredJob current = StoredJob.fromBytes(stored);
         Decision.Accepted accepted = (Decision.Accepted) ResetDecision.decide(current, parsed, time, RateLimit.DEFAULT);
         sink.consume(answerKey);
-        sink.consume(Answers.rememberSnapshot(time));
+        sink.consume(Answers.rememberSnapshot(time, accepted.updated()));
         sink.consume(accepted.updated().toBytes());
         sink.consume(accepted.updated().snapshot(parsed.requestId()));
     }

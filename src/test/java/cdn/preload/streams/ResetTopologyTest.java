@@ -25,6 +25,7 @@ import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
@@ -70,6 +71,46 @@ class ResetTopologyTest extends ResetScenarios {
         assertError(fixture.answer(), "front-end-key", expectedError("r-1", id, ErrorCode.INVALID_PARAMETER_OBJECT_ID));
         assertThat(fixture.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(EXAMPLE_JOB));
         assertThat(fixture.noOutput()).isTrue();
+    }
+
+    @Test
+    void aJobUpdateWritesOneRecordToTheReplayMemoryHoweverManyAnswersItHolds() {
+        TestOutputTopic<byte[], byte[]> changelog = fixture.driver.createOutputTopic(
+                "preload-job-processor-remembered-answers-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        fixture.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 5; i++) {
+            fixture.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(i));
+        }
+        for (int i = 0; i < 200; i++) {
+            fixture.reset("planted-" + i, EXAMPLE_ID, "intruder-" + i, t0.plusSeconds(10));
+        }
+        List<ProcessorHarness.Answer> firsts = fixture.snapshots(5);
+        fixture.errors(200);
+        assertThat(changelog.readRecordsToList()).hasSize(205);
+
+        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(20));
+        fixture.deleteJob(EXAMPLE_ID, t0.plusSeconds(21));
+
+        assertThat(changelog.readRecordsToList()).as("the two versions the job had, nothing else").hasSize(2);
+        for (int i = 0; i < 5; i++) {
+            fixture.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(30 + i));
+        }
+        assertThat(fixture.snapshots(5)).isEqualTo(firsts);
+    }
+
+    @Test
+    void aKeptVersionIsForgottenARetentionAfterItWasSupersededAndItsSnapshotsWithIt() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+        fixture.answer();
+        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(1));
+        assertThat(countRemembered()).as("the answer and the version it showed").isEqualTo(2);
+
+        fixture.reset("later", OTHER_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(2)));
+        fixture.answer();
+        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+
+        assertThat(countRemembered()).as("only the latest answer").isEqualTo(1);
     }
 
     @Test
@@ -150,7 +191,7 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void anAcceptedResetRemembersNineBytesNotItsSnapshot() {
+    void anAcceptedResetRemembersTwentyFiveBytesNotItsSnapshot() {
         fixture.putJob(EXAMPLE_JOB);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
@@ -158,7 +199,7 @@ class ResetTopologyTest extends ResetScenarios {
         fixture.answer();
         byte[] remembered = fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
                 .get(Answers.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)));
-        assertThat(remembered).hasSize(9);
+        assertThat(remembered).hasSize(8 + 1 + 16); // its time, the form, the digest of the job's version
     }
 
     @Test
