@@ -35,6 +35,35 @@ class StoredJobTest {
     }
 
     @Test
+    void theDigestIsTheFirstHalfOfTheDocumentsSha256AndReadsBack() throws Exception {
+        StoredJob stored = new StoredJob(JOB, new long[] {1});
+        byte[] expected = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB)), 16);
+
+        byte[] digest = new byte[16];
+        StoredJob.fromBytes(stored.toBytes()).copyDigest(digest, 0);
+        assertThat(digest).isEqualTo(expected);
+        assertThat(stored.hasDigest(expected, 0)).isTrue();
+        assertThat(new StoredJob(JOB.restarted(), new long[0]).hasDigest(expected, 0)).as("another version").isFalse();
+    }
+
+    @Test
+    void theFormatWithoutDigestIsStillReadAndItsDigestComputed() {
+        StoredJob stored = new StoredJob(JOB, new long[] {5});
+        byte[] current = stored.toBytes();
+        // format 1: the same bytes without the 16-byte digest before the document
+        int documentStart = current.length - Json.write(JOB).length;
+        byte[] formatOne = new byte[current.length - 16];
+        System.arraycopy(current, 0, formatOne, 0, documentStart - 16);
+        System.arraycopy(current, documentStart, formatOne, documentStart - 16, current.length - documentStart);
+        formatOne[0] = 1;
+
+        StoredJob read = StoredJob.fromBytes(formatOne);
+
+        assertThat(read).isEqualTo(stored);
+        assertThat(read.toBytes()).isEqualTo(current);
+    }
+
+    @Test
     void aJobWithoutOwnerOrProgressReadsBackAsSuch() {
         Job bare = new Job(ID, null, null, null, null, null, null, null, null, null, null, null, null, null);
         StoredJob read = StoredJob.fromBytes(StoredJob.of(bare).toBytes());
