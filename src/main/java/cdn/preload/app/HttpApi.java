@@ -38,7 +38,9 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -107,12 +109,20 @@ final class HttpApi implements AutoCloseable {
         threads.setName("http");
         threads.setDaemon(true);
         server = new Server(threads);
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(settings.http().host());
         connector.setPort(settings.http().port());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
         server.setHandler(new Routes());
+        // What Jetty answers itself (a malformed request, say): the status, as JSON, and nothing else.
+        server.setErrorHandler((request, response, callback) -> {
+            send(response, callback, response.getStatus(), problem(HttpStatus.getMessage(response.getStatus())));
+            return true;
+        });
         connector.open(); // bound now, so that the port is known before the Streams client is made
     }
 

@@ -200,6 +200,18 @@ class HttpApiIT extends RealProcessorTest {
     }
 
     @Test
+    void aMalformedRequestGetsItsStatusAsJsonAndNothingOfTheServer() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.http("").getPort())) {
+            socket.getOutputStream().write("GET /jobs/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                    .endsWith("\r\n\r\n{\"error\":\"Bad Request\"}").doesNotContainIgnoringCase("jetty");
+        }
+    }
+
+    @Test
     void badPathsAndMethodsGetCleanAnswers() {
         Reply nowhere = get(fixture.http("/nowhere"));
         assertThat(nowhere.status()).isEqualTo(404);
