@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -83,7 +85,8 @@ final class HttpApi implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Server server;
     private final ServerConnector connector;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "readiness");
         thread.setDaemon(true);
@@ -250,12 +253,22 @@ final class HttpApi implements AutoCloseable {
             send(response, callback, 400, ErrorEvent.of(ErrorCode.INVALID_PARAMETER_OBJECT_ID, requestId, id));
             return;
         }
-        String aliUid = Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue("AliUid");
+        String aliUid;
+        try {
+            aliUid = Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue("AliUid");
+        } catch (IllegalArgumentException | BadMessageException e) { // Jetty's own, for a malformed query
+            send(response, callback, 400, problem("The query is not valid (AliUid=<account>, URL-encoded)."));
+            return;
+        }
         KafkaStreams current = streams;
-        KeyQueryMetadata owner = current == null ? null
-                : current.queryMetadataForKey(ResetTopology.JOB_STORE, id, Serdes.String().serializer());
-        if (current == null || current.state() != KafkaStreams.State.RUNNING
-                || owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+        KeyQueryMetadata owner;
+        try {
+            owner = current == null || current.state() != KafkaStreams.State.RUNNING ? null
+                    : current.queryMetadataForKey(ResetTopology.JOB_STORE, id, Serdes.String().serializer());
+        } catch (IllegalStateException | InvalidStateStoreException notRunning) {
+            owner = null; // the state changed under us: starting, rebalancing or stopping
+        }
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             unavailable(response, callback);
             return;
         }
@@ -300,26 +313,42 @@ final class HttpApi implements AutoCloseable {
 
     /** Relays the owner's answer without holding a thread while it comes. */
     private void forward(Request request, Response response, Callback callback, HostInfo owner, String id, String aliUid) {
-        String query = aliUid == null ? "" : "?AliUid=" + URLEncoder.encode(aliUid, StandardCharsets.UTF_8);
-        HttpRequest forwarded = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + JOBS + id + query))
+        String query = aliUid == null ? "" : "AliUid=" + URLEncoder.encode(aliUid, StandardCharsets.UTF_8);
+        URI target;
+        try {
+            target = new URI("http", null, owner.host(), owner.port(), JOBS + id, null, null);
+            target = URI.create(target + (query.isEmpty() ? "" : "?" + query));
+        } catch (URISyntaxException e) {
+            LOG.warn("Cannot reach the instance at {}:{}, which holds job {}: {}", owner.host(), owner.port(), id, e.toString());
+            unavailable(response, callback);
+            return;
+        }
+        HttpRequest forwarded = HttpRequest.newBuilder(target)
                 .header(FORWARDED, "1")
                 .header(HttpHeader.AUTHORIZATION.asString(), request.getHeaders().get(HttpHeader.AUTHORIZATION))
                 .timeout(FORWARD_TIMEOUT).GET().build();
-        client.sendAsync(forwarded, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((answer, failure) -> {
-            if (failure != null) {
-                LOG.warn("The instance at {}:{}, which holds job {}, did not answer: {}", owner.host(), owner.port(), id,
-                        failure.toString());
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                send(response, callback, 503, problem("The instance that holds this job did not answer; try again."));
-                return;
-            }
-            answer.headers().firstValue(HttpHeader.RETRY_AFTER.asString())
-                    .ifPresent(retry -> response.getHeaders().put(HttpHeader.RETRY_AFTER, retry));
-            answer.headers().firstValue(HttpHeader.WWW_AUTHENTICATE.asString())
-                    .ifPresent(challenge -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge));
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            write(response, callback, answer.statusCode(), answer.body());
-        });
+        client.sendAsync(forwarded, HttpResponse.BodyHandlers.ofByteArray())
+                .orTimeout(FORWARD_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                .whenComplete((answer, failure) -> {
+                    try {
+                        if (failure != null) {
+                            LOG.warn("The instance at {}:{}, which holds job {}, did not answer: {}", owner.host(), owner.port(),
+                                    id, failure.toString());
+                            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                            send(response, callback, 503, problem("The instance that holds this job did not answer; try again."));
+                            return;
+                        }
+                        answer.headers().firstValue(HttpHeader.RETRY_AFTER.asString())
+                                .ifPresent(retry -> response.getHeaders().put(HttpHeader.RETRY_AFTER, retry));
+                        answer.headers().firstValue(HttpHeader.WWW_AUTHENTICATE.asString())
+                                .ifPresent(challenge -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge));
+                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                        write(response, callback, answer.statusCode(), answer.body());
+                    } catch (RuntimeException e) {
+                        LOG.warn("Relaying the answer for job {} failed", id, e);
+                        callback.failed(e);
+                    }
+                });
     }
 
     private static void unavailable(Response response, Callback callback) {

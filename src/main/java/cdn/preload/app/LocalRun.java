@@ -30,7 +30,9 @@ public final class LocalRun {
     public static void main(String[] args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         // Job queries need a bearer token: a fresh random one for this run, unless one is given.
-        env.computeIfAbsent(Settings.HTTP_AUTH_TOKEN, name -> randomToken());
+        if (env.getOrDefault(Settings.HTTP_AUTH_TOKEN, "").isBlank()) {
+            env.put(Settings.HTTP_AUTH_TOKEN, randomToken());
+        }
         LocalKafka broker = null;
         try {
             Settings settings = Settings.fromEnvironment(env);

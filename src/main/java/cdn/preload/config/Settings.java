@@ -184,9 +184,11 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 1 << 20, "a size in MiB, 16 or more") << 20;
         kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));
         String token = env.get(HTTP_AUTH_TOKEN);
-        if (token != null && !token.isBlank() && token.trim().length() < MIN_TOKEN_LENGTH) {
+        if (token != null && !token.isBlank()
+                && (token.trim().length() < MIN_TOKEN_LENGTH || !token.trim().chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
+            // HTTP headers are read as ISO-8859-1: a token beyond visible ASCII could never be sent right.
             throw new SettingsException(HTTP_AUTH_TOKEN + " must be at least " + MIN_TOKEN_LENGTH
-                    + " characters long (a random one: openssl rand -hex 32).");
+                    + " visible ASCII characters (a random one: openssl rand -hex 32).");
         }
         Http http = new Http(bool(env, HTTP_ENABLED, Http.DEFAULT.enabled()),
                 env.getOrDefault(HTTP_HOST, Http.DEFAULT.host()),

@@ -104,7 +104,8 @@ public final class CommandParser {
             if (value == JsonToken.VALUE_STRING) {
                 if (parser.getTextLength() > MAX_FIELD_LENGTH) {
                     problem = first(problem, "Field \"" + name + "\" is longer than " + MAX_FIELD_LENGTH + " characters.");
-                } else if (hasUnpairedSurrogate(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                } else if (UnicodeText.hasUnpairedSurrogate(parser.getTextCharacters(), parser.getTextOffset(),
+                        parser.getTextLength())) {
                     // Not Unicode text: as UTF-8 it would turn into '?', and two such RequestIds would look alike.
                     problem = first(problem, "Field \"" + name + "\" is not Unicode text: it has an unpaired surrogate.");
                 } else {
@@ -120,17 +121,6 @@ public final class CommandParser {
             throw fields.unparseable(problem);
         }
         return new ResetCommand(values[REQUEST_ID], values[ID], values[ALI_UID]);
-    }
-
-    private static boolean hasUnpairedSurrogate(char[] text, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (Character.isHighSurrogate(text[i]) && i + 1 < offset + length && Character.isLowSurrogate(text[i + 1])) {
-                i++;
-            } else if (Character.isSurrogate(text[i])) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int fieldIndex(String name) {

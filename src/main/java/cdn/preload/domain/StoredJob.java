@@ -97,6 +97,14 @@ public final class StoredJob {
         return aliUid;
     }
 
+    /**
+     * Whether the job's progress is at zero: the only state a snapshot can show (a reset sets
+     * {@code UrlSubmitted} and {@code TaskSubmitted} to 0).
+     */
+    public boolean atStart() {
+        return atStart;
+    }
+
     public long[] recentResets() {
         return recentResets;
     }

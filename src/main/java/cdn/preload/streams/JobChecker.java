@@ -3,6 +3,7 @@ package cdn.preload.streams;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
+import cdn.preload.domain.UnicodeText;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -85,6 +86,10 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
         }
         if (!TopicLayout.isKeyOf(key, job.id())) {
             throw new InvalidJobException("The job's Id " + job.id() + " does not match the record key.");
+        }
+        if (UnicodeText.hasUnpairedSurrogate(job.aliUid())) {
+            // Stored as UTF-8 it would become '?': the account "a?" would own the job.
+            throw new InvalidJobException("The job's AliUid is not Unicode text: it has an unpaired surrogate.");
         }
         return job;
     }

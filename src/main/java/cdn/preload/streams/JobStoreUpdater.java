@@ -38,15 +38,25 @@ final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
         long supersededAt = Math.max(record.timestamp(), context.currentStreamTimeMs());
         if (job == null) {
             if (current != null) {
-                Answers.keepVersion(answers, id, current, supersededAt);
+                keepVersion(id, current, supersededAt);
                 jobs.delete(id);
             }
             return;
         }
         StoredJob updated = current == null ? StoredJob.of(job, change.document()) : current.withJob(job, change.document());
         if (current != null && !current.sameDocument(updated)) {
-            Answers.keepVersion(answers, id, current, supersededAt);
+            keepVersion(id, current, supersededAt);
         }
         jobs.put(id, updated);
+    }
+
+    /**
+     * Keeps the version that is superseded, if a snapshot can have shown it: only a job whose
+     * progress is at zero can be a snapshot, so a progress update of a job in progress keeps nothing.
+     */
+    private void keepVersion(String id, StoredJob current, long supersededAt) {
+        if (current.atStart()) {
+            Answers.keepVersion(answers, id, current, supersededAt);
+        }
     }
 }

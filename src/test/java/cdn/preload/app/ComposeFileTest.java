@@ -84,10 +84,14 @@ class ComposeFileTest {
     @Test
     void processorAndTopicsServiceShareOneValidEnvironmentOfTheContractsVariables() {
         Map<String, String> env = environment("processor");
+        // The processor's own: the token of job queries, from the host's environment (empty when unset).
+        assertThat(env.remove("HTTP_AUTH_TOKEN")).isEqualTo("${HTTP_AUTH_TOKEN:-}");
 
         assertThat(environment("topics")).isEqualTo(env);
         assertThat(env.keySet()).allMatch(name -> name.startsWith("KAFKA_") || name.startsWith("TOPIC_"));
         assertThatCode(() -> Settings.fromEnvironment(env)).doesNotThrowAnyException();
+        env.put("HTTP_AUTH_TOKEN", "");
+        assertThatCode(() -> Settings.fromEnvironment(env)).as("as compose passes an unset token").doesNotThrowAnyException();
         assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:19092");
         assertThat(service("processor").get("depends_on").toString())
                 .isEqualTo("{topics={condition=service_completed_successfully}}");

@@ -197,8 +197,10 @@ class SettingsTest {
         Settings.Http http = Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", "0123456789abcdef")).http();
         assertThat(http.authToken()).isEqualTo("0123456789abcdef");
         assertThat(http.toString()).doesNotContain("0123456789abcdef");
-        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", "secret")))
-                .hasMessage("HTTP_AUTH_TOKEN must be at least 16 characters long (a random one: openssl rand -hex 32).");
+        for (String bad : new String[] {"secret", "0123456789abcdé0", "0123456789 abcdef"}) {
+            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", bad)))
+                    .hasMessage("HTTP_AUTH_TOKEN must be at least 16 visible ASCII characters (a random one: openssl rand -hex 32).");
+        }
     }
 
     @Test

@@ -44,6 +44,12 @@ class StoredJobTest {
         assertThat(digest).isEqualTo(expected);
         assertThat(stored.hasDigest(expected, 0)).isTrue();
         assertThat(new StoredJob(JOB.restarted(), new long[0]).hasDigest(expected, 0)).as("another version").isFalse();
+        StoredJob atStart = StoredJob.fromBytes(new StoredJob(JOB.restarted(), new long[0]).toBytes());
+        byte[] ofTheRestartedJob = java.util.Arrays.copyOf(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB.restarted())), 16);
+        assertThat(atStart.restarted(new long[] {9}).hasDigest(ofTheRestartedJob, 0)).as("restarted again: the same document")
+                .isTrue();
+        assertThat(atStart.withJob(JOB).hasDigest(expected, 0)).as("replaced by another version").isTrue();
     }
 
     @Test

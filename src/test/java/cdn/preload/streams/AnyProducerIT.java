@@ -103,8 +103,13 @@ class AnyProducerIT extends RealProcessorTest {
     }
 
     static Job withId(String id) {
+        return withIdAndOwner(id, EXAMPLE_JOB.aliUid());
+    }
+
+    /** The example job under another Id, owned by {@code aliUid}. */
+    static Job withIdAndOwner(String id, String aliUid) {
         Job e = EXAMPLE_JOB;
-        return new Job(id, e.name(), e.siteId(), e.aliUid(), e.domains(), e.taskType(), e.insertWay(), e.fileId(),
+        return new Job(id, e.name(), e.siteId(), aliUid, e.domains(), e.taskType(), e.insertWay(), e.fileId(),
                 e.urlCount(), e.urlSubmitted(), e.taskSubmitted(), e.errorInfo(), e.failedFileOss(), e.createdAt());
     }
 

@@ -32,9 +32,14 @@ import org.junit.jupiter.api.Test;
  */
 class HttpTrustIT extends RealProcessorTest {
 
+    /** An account whose name needs encoding in a query: a space, a plus, an ampersand, an equals sign, a non-ASCII letter. */
+    private static final String ODD_ACCOUNT = "acme corp+ü&x=1";
+    private static final String ODD_ID = "665d3af3621bccf3fe29e1b0";
+
     @Test
     void aJobIsShownOnlyToItsAccountAndOnlyWithTheTokenOnEitherInstance() throws IOException {
         fixture.putJob(EXAMPLE_JOB);
+        fixture.putJob(AnyProducerIT.withIdAndOwner(ODD_ID, ODD_ACCOUNT));
         Settings second = fixture.settings.withKafkaProperty("state.dir", Files.createTempDirectory("preload-trust").toString());
         try (ProcessorApp other = ProcessorApp.create(second)) {
             other.start();
@@ -66,6 +71,14 @@ class HttpTrustIT extends RealProcessorTest {
                         ErrorCode.INVALID_JOB_NOT_FOUND);
                 assertErrorEvent(ask(instance, "NOT-AN-ID", EXAMPLE_UID, fixture.token()), 400, "NOT-AN-ID",
                         ErrorCode.INVALID_PARAMETER_OBJECT_ID);
+                assertThat(ask(instance, "NOT-AN-ID", EXAMPLE_UID, null).status()).as("the token before anything else").isEqualTo(401);
+                assertThat(ask(instance, ODD_ID, ODD_ACCOUNT, fixture.token()).status()).as("an account that needs encoding")
+                        .isEqualTo(200);
+                assertErrorEvent(ask(instance, ODD_ID, "acme corp", fixture.token()), 403, ODD_ID,
+                        ErrorCode.INVALID_UID_PERMISSION_DENIED);
+                assertThat(raw(instance, "GET /jobs/" + ODD_ID + "?AliUid=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        + "Authorization: Bearer " + fixture.token() + "\r\n\r\n"))
+                        .as("a malformed query").startsWith("HTTP/1.1 400 ").contains("{\"error\":\"The query is not valid");
             }
         }
     }
@@ -90,6 +103,14 @@ class HttpTrustIT extends RealProcessorTest {
             }
             assertThat(HttpApiIT.get(base.resolve("/health/live")).status()).isEqualTo(200);
             assertThat(HttpApiIT.get(base.resolve("/metrics")).body()).doesNotContain("testurl.com");
+        }
+    }
+
+    /** What the server answers to {@code request}, sent as it is (a client would refuse to send a malformed one). */
+    private static String raw(URI instance, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", instance.getPort())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -28,6 +28,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,11 +92,33 @@ class ResetTopologyTest extends ResetScenarios {
         fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(20));
         fixture.deleteJob(EXAMPLE_ID, t0.plusSeconds(21));
 
-        assertThat(changelog.readRecordsToList()).as("the two versions the job had, nothing else").hasSize(2);
+        assertThat(changelog.readRecordsToList())
+                .as("the version the snapshots showed; none of the job in progress that the tombstone deleted").hasSize(1);
         for (int i = 0; i < 5; i++) {
             fixture.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(30 + i));
         }
         assertThat(fixture.snapshots(5)).isEqualTo(firsts);
+    }
+
+    @Test
+    void aSnapshotWhoseVersionIsGoneIsForgottenAndTheCommandAnsweredAnew() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+        fixture.answer();
+        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(1));
+        KeyValueStore<Bytes, byte[]> answers = fixture.driver.getKeyValueStore(ResetTopology.ANSWER_STORE);
+        try (KeyValueIterator<Bytes, byte[]> all = answers.all()) {
+            while (all.hasNext()) {
+                Bytes key = all.next().key;
+                if (key.get()[24] == (byte) 0xFF) {
+                    answers.delete(key); // as if purged before the answer that showed it
+                }
+            }
+        }
+
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(2));
+
+        assertSnapshot(fixture.answer(), expectedSnapshot("r-1").put("Name", "renamed"));
     }
 
     @Test
