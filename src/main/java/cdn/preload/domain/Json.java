@@ -9,15 +9,11 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
+import java.io.UncheckedIOException;
 
 /**
  * JSON as the contract wants it: unknown fields ignored, types strict (no number read as a string or
- * a string as a number), one value per document. Bad bytes raise {@link SerializationException}.
+ * a string as a number), one value per document. Bad bytes raise {@link InvalidJsonException}.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -38,7 +34,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new SerializationException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+            // Our own records and trees always write: this would be a bug.
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
     }
 
@@ -51,16 +48,9 @@ public final class Json {
         try {
             return MAPPER.readValue(json, offset, length, type);
         } catch (JsonProcessingException e) {
-            throw new SerializationException("Not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new InvalidJsonException("Not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new SerializationException("Cannot read " + type.getSimpleName(), e);
+            throw new UncheckedIOException(e); // reading from a byte array: not expected
         }
-    }
-
-    /** A serde of {@code type} as JSON; null stays null (a tombstone). */
-    public static <T> Serde<T> serdeFor(Class<T> type) {
-        Serializer<T> serializer = (topic, value) -> value == null ? null : write(value);
-        Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, type);
-        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

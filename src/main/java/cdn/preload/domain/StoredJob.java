@@ -1,6 +1,5 @@
 package cdn.preload.domain;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,16 +19,11 @@ import java.util.Objects;
  * replays name the version they showed by it, so that a job can change without its remembered
  * snapshots being touched.
  *
- * <p>In the store it is {@link #toBytes() binary}: a format byte, the resets, the owner, a flag
- * telling whether the progress is at zero, the document's digest, then the document. Values of
- * format 1 (without the digest) and the JSON form of earlier versions (starting with '{') are still
- * read.
+ * <p>The job store keeps it in a binary form of its own: see {@code streams.StoredJobFormat}.
  */
 public final class StoredJob {
     /** The bytes of a document's digest: the first half of its SHA-256. */
     public static final int DIGEST_LENGTH = 16;
-    private static final byte FORMAT = 2;
-    private static final byte FORMAT_WITHOUT_DIGEST = 1;
     private static final long[] NONE = new long[0];
     private static final byte[] SNAPSHOT_START = "{\"RequestId\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -213,76 +207,29 @@ public final class StoredJob {
         return Arrays.copyOfRange(written, 1, written.length - 1);
     }
 
-    /** The binary form kept in the store. */
-    public byte[] toBytes() {
-        byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
-        int documentLength = source.length - from;
-        byte[] bytes = new byte[1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
-                + (owner == null ? 0 : owner.length) + 1 + DIGEST_LENGTH + documentLength];
-        bytes[0] = FORMAT;
-        int at = putInt(bytes, 1, recentResets.length);
-        for (long reset : recentResets) {
-            at = putInt(bytes, at, (int) (reset >>> 32));
-            at = putInt(bytes, at, (int) reset);
+    /**
+     * A stored job as the store's codec reads it, without a copy: its document is {@code source} from
+     * {@code documentFrom} to the end, and its digest, when {@code digestFrom} is not negative, is in
+     * {@code source} at {@code digestFrom} (else computed when first asked for).
+     */
+    public static StoredJob restore(byte[] source, int documentFrom, String aliUid, boolean atStart, long[] recentResets,
+                                    int digestFrom) {
+        StoredJob stored = new StoredJob(source, documentFrom, aliUid, atStart, recentResets);
+        if (digestFrom >= 0) {
+            stored.digestSource = source;
+            stored.digestFrom = digestFrom;
         }
-        at = putInt(bytes, at, owner == null ? -1 : owner.length);
-        if (owner != null) {
-            System.arraycopy(owner, 0, bytes, at, owner.length);
-            at += owner.length;
-        }
-        bytes[at++] = (byte) (atStart ? 1 : 0);
-        copyDigest(bytes, at);
-        at += DIGEST_LENGTH;
-        System.arraycopy(source, from, bytes, at, documentLength);
-        return bytes;
-    }
-
-    /** Reads {@link #toBytes()}, or the JSON form of earlier versions. */
-    public static StoredJob fromBytes(byte[] value) {
-        if (value[0] == '{') {
-            Earlier earlier = Json.read(value, Earlier.class);
-            return new StoredJob(earlier.job(), earlier.recentResets());
-        }
-        if (value[0] != FORMAT && value[0] != FORMAT_WITHOUT_DIGEST) {
-            throw new IllegalArgumentException("Unknown stored job format " + value[0]);
-        }
-        long[] resets = new long[getInt(value, 1)];
-        int at = 1 + Integer.BYTES;
-        for (int i = 0; i < resets.length; i++, at += Long.BYTES) {
-            resets[i] = ((long) getInt(value, at) << 32) | (getInt(value, at + Integer.BYTES) & 0xFFFFFFFFL);
-        }
-        int ownerLength = getInt(value, at);
-        at += Integer.BYTES;
-        String owner = null;
-        if (ownerLength >= 0) {
-            owner = new String(value, at, ownerLength, StandardCharsets.UTF_8);
-            at += ownerLength;
-        }
-        boolean atStart = value[at] == 1;
-        at++;
-        if (value[0] == FORMAT_WITHOUT_DIGEST) {
-            return new StoredJob(value, at, owner, atStart, resets);
-        }
-        StoredJob stored = new StoredJob(value, at + DIGEST_LENGTH, owner, atStart, resets);
-        stored.digestSource = value;
-        stored.digestFrom = at;
         return stored;
     }
 
-    private static int putInt(byte[] bytes, int at, int value) {
-        bytes[at] = (byte) (value >>> 24);
-        bytes[at + 1] = (byte) (value >>> 16);
-        bytes[at + 2] = (byte) (value >>> 8);
-        bytes[at + 3] = (byte) value;
-        return at + Integer.BYTES;
+    /** The length of the job's document. */
+    public int documentLength() {
+        return source.length - from;
     }
 
-    private static int getInt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
-    }
-
-    /** The JSON form of the store's values before the binary one. */
-    private record Earlier(@JsonProperty("Job") Job job, @JsonProperty("Resets") long[] recentResets) {
+    /** Copies the job's document into {@code into} at {@code at}. */
+    public void copyDocument(byte[] into, int at) {
+        System.arraycopy(source, from, into, at, source.length - from);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package cdn.preload.streams;
 
+import cdn.preload.domain.InvalidJsonException;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.UnicodeText;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -75,7 +75,7 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
         Job job;
         try {
             job = Json.read(value, Job.class);
-        } catch (SerializationException e) {
+        } catch (InvalidJsonException e) {
             throw new InvalidJobException(e.getMessage());
         }
         if (job == null) { // the JSON literal null

@@ -3,7 +3,7 @@ package cdn.preload.streams;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.utils.Bytes;
+import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,19 +12,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps the job store in step with the jobs topic, on the job's partition: an upsert replaces the
  * job (its reset history stays), a tombstone deletes it. The version it had is kept for the replays
- * of snapshots that showed it (one write, see {@link Answers}). The records arrive checked ({@link JobChecker}),
+ * of snapshots that showed it (see {@link ReplayMemory#keepVersion}). The records arrive checked ({@link JobChecker}),
  * keyed by the job's Id.
  */
 final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
+    private final Duration replayRetention;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, StoredJob> jobs;
-    private KeyValueStore<Bytes, byte[]> answers;
+    private ReplayMemory memory;
+
+    JobStoreUpdater(Duration replayRetention) {
+        this.replayRetention = replayRetention;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         jobs = context.getStateStore(ResetTopology.JOB_STORE);
-        answers = context.getStateStore(ResetTopology.ANSWER_STORE);
+        memory = new ReplayMemory(context.getStateStore(ResetTopology.ANSWER_STORE), jobs, replayRetention);
     }
 
     @Override
@@ -38,25 +43,15 @@ final class JobStoreUpdater implements Processor<byte[], Checked, Void, Void> {
         long supersededAt = Math.max(record.timestamp(), context.currentStreamTimeMs());
         if (job == null) {
             if (current != null) {
-                keepVersion(id, current, supersededAt);
+                memory.keepVersion(id, current, supersededAt);
                 jobs.delete(id);
             }
             return;
         }
         StoredJob updated = current == null ? StoredJob.of(job, change.document()) : current.withJob(job, change.document());
         if (current != null && !current.sameDocument(updated)) {
-            keepVersion(id, current, supersededAt);
+            memory.keepVersion(id, current, supersededAt);
         }
         jobs.put(id, updated);
-    }
-
-    /**
-     * Keeps the version that is superseded, if a snapshot can have shown it: only a job whose
-     * progress is at zero can be a snapshot, so a progress update of a job in progress keeps nothing.
-     */
-    private void keepVersion(String id, StoredJob current, long supersededAt) {
-        if (current.atStart()) {
-            Answers.keepVersion(answers, id, current, supersededAt);
-        }
     }
 }

@@ -1,19 +1,25 @@
 package cdn.preload.streams;
 
-/** The answer to one command, serialised once: a snapshot or an error event document. */
-record Outcome(Kind kind, byte[] document) implements Encoded {
-    enum Kind { SNAPSHOT, ERROR }
+import cdn.preload.domain.ErrorCode;
 
-    static Outcome snapshot(byte[] document) {
-        return new Outcome(Kind.SNAPSHOT, document);
+/**
+ * The answer to one valid command, serialised once: a snapshot, or an error event.
+ *
+ * @param error the error's code; null for a snapshot
+ * @param document the snapshot or the error event, as written to its topic
+ * @param replay whether it is the answer remembered from the first time
+ */
+record Outcome(ErrorCode error, byte[] document, boolean replay) implements Encoded {
+    static Outcome snapshot(byte[] document, boolean replay) {
+        return new Outcome(null, document, replay);
     }
 
-    static Outcome error(byte[] document) {
-        return new Outcome(Kind.ERROR, document);
+    static Outcome error(ErrorCode error, byte[] document, boolean replay) {
+        return new Outcome(error, document, replay);
     }
 
     boolean isSnapshot() {
-        return kind == Kind.SNAPSHOT;
+        return error == null;
     }
 
     @Override

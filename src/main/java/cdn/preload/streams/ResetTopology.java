@@ -125,12 +125,11 @@ public final class ResetTopology {
 
         jobs.get(JOB + HOME)
                 .merge(rerouted.get(REROUTED + "job"), Named.as("job-merge"))
-                .process(JobStoreUpdater::new, Named.as("store-job"), JOB_STORE, ANSWER_STORE);
+                .process(() -> new JobStoreUpdater(replayRetention), Named.as("store-job"), JOB_STORE, ANSWER_STORE);
 
-        long retentionMs = replayRetention.toMillis();
         commands.get(COMMAND + HOME)
                 .merge(rerouted.get(REROUTED + "command"), Named.as("merge"))
-                .process(() -> new ResetProcessor(rateLimit, retentionMs, observer), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
+                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots ->
                         snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))
@@ -152,22 +151,15 @@ public final class ResetTopology {
      */
     private static StoreBuilder<KeyValueStore<String, StoredJob>> jobStore(DslStoreSuppliers stores) {
         return Stores.keyValueStoreBuilder(
-                        stores.keyValueStore(new DslKeyValueParams(JOB_STORE, false)), Serdes.String(), storedJobSerde())
+                        stores.keyValueStore(new DslKeyValueParams(JOB_STORE, false)), Serdes.String(), StoredJobFormat.serde())
                 .withCachingDisabled();
-    }
-
-    /** Stored jobs in their binary form: see {@link StoredJob#toBytes()}. */
-    private static Serde<StoredJob> storedJobSerde() {
-        Serializer<StoredJob> serializer = (topic, job) -> job == null ? null : job.toBytes();
-        Deserializer<StoredJob> deserializer = (topic, bytes) -> bytes == null ? null : StoredJob.fromBytes(bytes);
-        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     /**
      * A key-value store, not a window store: a lookup is one point read (a window store opens an
      * iterator on each of its segments), and under exactly-once it restores from its checkpoint
      * after a clean shutdown (the window store was rebuilt from its changelog at every start).
-     * Expiry is the processor's: see {@link ResetProcessor}. Each answer is written once and looked
+     * Its formats and expiry are {@link ReplayMemory}'s. Each answer is written once and looked
      * up by key, so a cache would only add work.
      */
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> answerStore(DslStoreSuppliers stores) {

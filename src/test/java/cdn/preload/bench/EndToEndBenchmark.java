@@ -1,7 +1,7 @@
 package cdn.preload.bench;
 
-import cdn.preload.app.LocalKafka;
-import cdn.preload.app.TopicSetup;
+import cdn.preload.app.local.LocalKafka;
+import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.TopicLayout;

@@ -1,7 +1,7 @@
 package cdn.preload.faults;
 
-import cdn.preload.app.LocalKafka;
-import cdn.preload.app.TopicSetup;
+import cdn.preload.app.local.LocalKafka;
+import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.faults.OutcomeLog.Received;

@@ -2,7 +2,7 @@ package cdn.preload.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cdn.preload.app.LocalKafka;
+import cdn.preload.app.local.LocalKafka;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.faults.FaultRun.Verdict;

@@ -1,7 +1,7 @@
 package cdn.preload.streams;
 
-import cdn.preload.app.ProcessorApp;
-import cdn.preload.app.TopicSetup;
+import cdn.preload.app.runtime.ProcessorApp;
+import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;

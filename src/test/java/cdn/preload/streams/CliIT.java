@@ -9,8 +9,8 @@ import static cdn.preload.streams.Examples.expectedSnapshot;
 import static cdn.preload.streams.ProcessorHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cdn.preload.app.Cli;
-import cdn.preload.app.LocalKafka;
+import cdn.preload.app.cli.Cli;
+import cdn.preload.app.local.LocalKafka;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.ProcessorHarness.Answer;

@@ -46,8 +46,8 @@ public class CommandPathBenchmark {
         command = ("{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\",\"Id\":\"" + Examples.EXAMPLE_ID
                 + "\",\"AliUid\":\"" + Examples.EXAMPLE_UID + "\"}").getBytes(StandardCharsets.UTF_8);
         long[] resets = {1_000, 61_000, 121_000, 181_000, 241_000};
-        jobInProgress = new StoredJob(Examples.EXAMPLE_JOB, resets).toBytes();
-        jobAtZero = new StoredJob(Examples.EXAMPLE_JOB.restarted(), resets).toBytes();
+        jobInProgress = StoredJobFormat.toBytes(new StoredJob(Examples.EXAMPLE_JOB, resets));
+        jobAtZero = StoredJobFormat.toBytes(new StoredJob(Examples.EXAMPLE_JOB.restarted(), resets));
         time = 1_000_000_000L;
     }
 
@@ -68,12 +68,12 @@ public class CommandPathBenchmark {
 
     private void accept(byte[] stored, Blackhole sink) {
         ResetCommand parsed = CommandParser.parse(command);
-        Bytes answerKey = Answers.key(parsed);
-        StoredJob current = StoredJob.fromBytes(stored);
+        Bytes answerKey = ReplayMemory.key(parsed);
+        StoredJob current = StoredJobFormat.fromBytes(stored);
         Decision.Accepted accepted = (Decision.Accepted) ResetDecision.decide(current, parsed, time, RateLimit.DEFAULT);
         sink.consume(answerKey);
-        sink.consume(Answers.rememberSnapshot(time, accepted.updated()));
-        sink.consume(accepted.updated().toBytes());
+        sink.consume(ReplayMemory.snapshotValue(time, accepted.updated()));
+        sink.consume(StoredJobFormat.toBytes(accepted.updated()));
         sink.consume(accepted.updated().snapshot(parsed.requestId()));
     }
 
@@ -81,7 +81,7 @@ public class CommandPathBenchmark {
     @Benchmark
     public void refusedReset(Blackhole sink) {
         ResetCommand parsed = CommandParser.parse(command);
-        sink.consume(Answers.key(parsed));
+        sink.consume(ReplayMemory.key(parsed));
         Decision.Rejected rejected = (Decision.Rejected) ResetDecision.decide(null, parsed, time, RateLimit.DEFAULT);
         sink.consume(Json.write(ErrorEvent.of(rejected.error(), parsed.requestId(), parsed.id())));
     }
@@ -93,12 +93,12 @@ public class CommandPathBenchmark {
 
     @Benchmark
     public StoredJob readStoredJob() {
-        return StoredJob.fromBytes(jobAtZero);
+        return StoredJobFormat.fromBytes(jobAtZero);
     }
 
     @Benchmark
     public byte[] writeSnapshot() {
-        return StoredJob.fromBytes(jobAtZero).snapshot("15C66C7B-671A-4297-9187-2C4477247A74");
+        return StoredJobFormat.fromBytes(jobAtZero).snapshot("15C66C7B-671A-4297-9187-2C4477247A74");
     }
 
     @Benchmark

@@ -9,7 +9,7 @@ import static cdn.preload.streams.ProcessorHarness.bytes;
 import static cdn.preload.streams.ProcessorHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cdn.preload.app.ProcessorApp;
+import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;

@@ -8,7 +8,7 @@ import static cdn.preload.streams.Examples.expectedError;
 import static cdn.preload.streams.HttpApiIT.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cdn.preload.app.ProcessorApp;
+import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;

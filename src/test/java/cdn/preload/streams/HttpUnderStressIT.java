@@ -3,8 +3,8 @@ package cdn.preload.streams;
 import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cdn.preload.app.LocalKafka;
-import cdn.preload.app.ProcessorApp;
+import cdn.preload.app.local.LocalKafka;
+import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import java.io.IOException;

@@ -131,7 +131,7 @@ class ResetTopologyTest extends ResetScenarios {
 
         fixture.reset("later", OTHER_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(2)));
         fixture.answer();
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
 
         assertThat(countRemembered()).as("only the latest answer").isEqualTo(1);
     }
@@ -162,7 +162,7 @@ class ResetTopologyTest extends ResetScenarios {
         fixture.reset("new", EXAMPLE_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(3)));
         assertThat(countRemembered()).as("before the purge runs").isEqualTo(101);
 
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
 
         assertThat(countRemembered()).isEqualTo(1);
     }
@@ -179,7 +179,7 @@ class ResetTopologyTest extends ResetScenarios {
         }
         fixture.snapshots(3);
 
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
 
         fixture.reset("r-0", EXAMPLE_ID, EXAMPLE_UID, java.time.Instant.now());
         assertThat(fixture.answer().document()).as("the first answer, not a new reset of the renamed job").isEqualTo(first);
@@ -193,11 +193,11 @@ class ResetTopologyTest extends ResetScenarios {
         }
         fixture.reset("new", EXAMPLE_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(3)));
 
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
         assertThat(countRemembered()).as("after one purge of at most 1,000 answers").isBetween(1_501, 1_600);
 
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
-        fixture.driver.advanceWallClockTime(ResetProcessor.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
         assertThat(countRemembered()).isEqualTo(1);
     }
 
@@ -221,21 +221,26 @@ class ResetTopologyTest extends ResetScenarios {
 
         fixture.answer();
         byte[] remembered = fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
-                .get(Answers.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)));
+                .get(ReplayMemory.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)));
         assertThat(remembered).hasSize(8 + 1 + 16); // its time, the form, the digest of the job's version
     }
 
     @Test
     void valuesWrittenByEarlierVersionsAreStillReadAndReplayed() {
-        // A job stored by an earlier version (read from its JSON form), and an answer it remembered whole.
-        byte[] earlierJob = ("{\"Job\":" + new String(Json.write(EXAMPLE_JOB.restarted()), StandardCharsets.UTF_8)
-                + ",\"Resets\":[" + t0.toEpochMilli() + "]}").getBytes(StandardCharsets.UTF_8);
+        // A job stored by an earlier version (format 1, without the digest), and an answer it
+        // remembered as "a snapshot of the job as it stands" (0).
+        byte[] current = StoredJobFormat.toBytes(new StoredJob(EXAMPLE_JOB.restarted(), new long[] {t0.toEpochMilli()}));
+        int documentStart = current.length - Json.write(EXAMPLE_JOB.restarted()).length;
+        byte[] earlierJob = new byte[current.length - 16];
+        System.arraycopy(current, 0, earlierJob, 0, documentStart - 16);
+        System.arraycopy(current, documentStart, earlierJob, documentStart - 16, current.length - documentStart);
+        earlierJob[0] = 1;
         fixture.driver.<String, StoredJob>getKeyValueStore(ResetTopology.JOB_STORE)
-                .put(EXAMPLE_ID, StoredJob.fromBytes(earlierJob));
+                .put(EXAMPLE_ID, StoredJobFormat.fromBytes(earlierJob));
         byte[] snapshot = Json.write(new Snapshot("r-1", EXAMPLE_JOB.restarted()));
-        byte[] earlierAnswer = ByteBuffer.allocate(Long.BYTES + snapshot.length).putLong(t0.toEpochMilli()).put(snapshot).array();
+        byte[] earlierAnswer = ByteBuffer.allocate(Long.BYTES + 1).putLong(t0.toEpochMilli()).put((byte) 0).array();
         fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
-                .put(Answers.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)), earlierAnswer);
+                .put(ReplayMemory.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)), earlierAnswer);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
         fixture.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(2));

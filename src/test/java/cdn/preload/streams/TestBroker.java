@@ -1,6 +1,6 @@
 package cdn.preload.streams;
 
-import cdn.preload.app.LocalKafka;
+import cdn.preload.app.local.LocalKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

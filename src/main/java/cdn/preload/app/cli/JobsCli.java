@@ -1,5 +1,6 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
+import cdn.preload.app.runtime.KafkaClients;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
@@ -65,7 +66,7 @@ final class JobsCli {
                 return 1;
             }
             Settings settings = settings();
-            try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings)) {
                 for (Read job : read) {
                     ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(),
                             job.job().id().getBytes(StandardCharsets.UTF_8), Json.MAPPER.writeValueAsBytes(job.document())));
@@ -92,7 +93,7 @@ final class JobsCli {
                 return 1;
             }
             Settings settings = settings();
-            try (KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings)) {
                 ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(), id.getBytes(StandardCharsets.UTF_8), null));
             }
             out().println("Deleted job " + id + " (tombstone on " + settings.topics().jobs() + ").");

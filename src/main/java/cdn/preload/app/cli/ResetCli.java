@@ -1,5 +1,7 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
+import cdn.preload.app.runtime.KafkaClients;
+import cdn.preload.app.runtime.KafkaSetupException;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
@@ -62,11 +64,11 @@ final class ResetCli extends KafkaCommand {
         PrintWriter err = err();
         String request = requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaOptions.consumer(settings);
-             KafkaProducer<byte[], byte[]> producer = KafkaOptions.producer(settings)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(settings);
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings)) {
             List<TopicPartition> answers = new ArrayList<>();
             for (String topic : List.of(settings.topics().snapshots(), settings.topics().errors())) {
-                int partitions = KafkaOptions.partitions(consumer, topic, settings).size();
+                int partitions = KafkaClients.partitions(consumer, topic, settings).size();
                 answers.add(new TopicPartition(topic, TopicLayout.partitionOf(key, partitions)));
             }
             consumer.assign(answers);
@@ -90,14 +92,14 @@ final class ResetCli extends KafkaCommand {
                 }
             }
             err.println("No answer to RequestId " + request + " within " + timeout.toMillis() / 1000.0
-                    + " s. Is the processor running against " + KafkaOptions.bootstrap(settings) + "?");
+                    + " s. Is the processor running against " + KafkaClients.bootstrap(settings) + "?");
             return 2;
         }
     }
 
     static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         try {
-            producer.send(record).get(2L * KafkaOptions.CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            producer.send(record).get(2L * KafkaClients.CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new KafkaSetupException("Cannot publish to " + record.topic() + ": " + e.getCause().getMessage(), e);
         } catch (java.util.concurrent.TimeoutException e) {

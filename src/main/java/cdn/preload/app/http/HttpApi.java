@@ -1,7 +1,6 @@
-package cdn.preload.app;
+package cdn.preload.app.http;
 
 import cdn.preload.config.Settings;
-import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.JobId;
@@ -26,10 +25,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -41,6 +40,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -48,6 +48,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -71,18 +72,19 @@ import org.slf4j.LoggerFactory;
  * readiness check runs in the background, and a query that the owning instance answers is relayed
  * asynchronously. Answers say what the caller needs; exceptions and peer addresses go to the log.
  */
-final class HttpApi implements AutoCloseable {
+public final class HttpApi implements AutoCloseable {
     /** Set on a request forwarded to the instance that owns a key, so that it is never forwarded twice. */
-    static final String FORWARDED = "X-Preload-Forwarded";
+    public static final String FORWARDED = "X-Preload-Forwarded";
     /** A connection that sends nothing, or receives nothing, for this long is closed. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final String JOBS = "/jobs/";
 
-    private final Settings settings;
+    private final Settings.Http settings;
     private final PrometheusMeterRegistry registry;
+    private final Supplier<List<String>> topicCheck;
     private final Server server;
     private final ServerConnector connector;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -97,16 +99,23 @@ final class HttpApi implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
     private volatile TopicCheck topics = new TopicCheck(List.of("not checked yet"), System.nanoTime());
-    private Admin admin;
 
     /** The last check of the topics: what did not match, and when it finished. */
     private record TopicCheck(List<String> problems, long finishedNanos) {
     }
 
-    HttpApi(Settings settings, PrometheusMeterRegistry registry) throws IOException {
+    /**
+     * Binds the port at once, so that it is known before the Streams client is made; serves once
+     * {@link #start() started}.
+     *
+     * @param topicCheck what does not match {@code topics/} on the cluster (called in the background)
+     * @throws HttpSetupException when the port cannot be bound
+     */
+    public HttpApi(Settings.Http settings, PrometheusMeterRegistry registry, Supplier<List<String>> topicCheck) {
         this.settings = settings;
         this.registry = registry;
-        String token = settings.http().authToken();
+        this.topicCheck = topicCheck;
+        String token = settings.authToken();
         this.tokenDigest = token == null ? null : sha256(token);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("http");
@@ -116,37 +125,42 @@ final class HttpApi implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(settings.http().host());
-        connector.setPort(settings.http().port());
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
-        server.setHandler(new Routes());
+        server.setHandler(routes());
         // What Jetty answers itself (a malformed request, say): the status, as JSON, and nothing else.
         server.setErrorHandler((request, response, callback) -> {
             send(response, callback, response.getStatus(), problem(HttpStatus.getMessage(response.getStatus())));
             return true;
         });
-        connector.open(); // bound now, so that the port is known before the Streams client is made
+        try {
+            connector.open();
+        } catch (IOException e) {
+            throw new HttpSetupException("Cannot listen on " + settings.host() + ":" + settings.port()
+                    + " for HTTP (set HTTP_PORT, or HTTP_ENABLED=false): " + e.getMessage(), e);
+        }
     }
 
-    void start() {
+    public void start() {
         try {
             server.start();
         } catch (Exception e) {
-            throw new HttpSetupException("Cannot start the HTTP interface on " + settings.http().host() + ":" + port()
+            throw new HttpSetupException("Cannot start the HTTP interface on " + settings.host() + ":" + port()
                     + ": " + e.getMessage(), e);
         }
         readiness.scheduleWithFixedDelay(this::checkTopics, 0, READINESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{Id})",
-                settings.http().host(), port());
+                settings.host(), port());
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
     /** The processor to report on; until then, nothing is live or ready. */
-    void serve(KafkaStreams processor, HostInfo thisInstance) {
+    public void serve(KafkaStreams processor, HostInfo thisInstance) {
         this.self = thisInstance;
         this.streams = processor;
     }
@@ -159,41 +173,48 @@ final class HttpApi implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP interface failed", e);
         }
-        synchronized (this) {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(5));
-            }
-        }
     }
 
-    /** Routes each request; one that fails in our code gets a 500 without the exception's text. */
-    private final class Routes extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            String path = request.getHttpURI().getDecodedPath();
-            try {
-                if (!"GET".equals(request.getMethod())) {
-                    response.getHeaders().put(HttpHeader.ALLOW, "GET");
-                    send(response, callback, 405, problem("Method " + request.getMethod() + " is not allowed; use GET."));
-                } else if (path.equals("/health/live")) {
-                    live(response, callback);
-                } else if (path.equals("/health/ready")) {
-                    ready(response, callback);
-                } else if (path.equals("/metrics")) {
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    write(response, callback, 200, registry.scrape().getBytes(StandardCharsets.UTF_8));
-                } else if (path.startsWith(JOBS)) {
-                    job(request, response, callback, path.substring(JOBS.length()));
-                } else {
-                    send(response, callback, 404, problem("No such path: " + path
-                            + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}."));
+    /** One handler per path; any other path is a 404 that lists them. */
+    private Handler routes() {
+        PathMappingsHandler routes = new PathMappingsHandler();
+        routes.addMapping(PathSpec.from("/health/live"), get((request, response, callback) -> live(response, callback)));
+        routes.addMapping(PathSpec.from("/health/ready"), get((request, response, callback) -> ready(response, callback)));
+        routes.addMapping(PathSpec.from("/metrics"), get((request, response, callback) -> metrics(response, callback)));
+        routes.addMapping(PathSpec.from(JOBS + "*"), get(this::job));
+        routes.addMapping(PathSpec.from("/"), get((request, response, callback) -> noSuchPath(request, response, callback)));
+        return routes;
+    }
+
+    /** What a path answers; it completes the callback. */
+    private interface Route {
+        void answer(Request request, Response response, Callback callback);
+    }
+
+    /** A route that answers GET only; one that fails in our code gets a 500 without the exception's text. */
+    private static Handler get(Route route) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                try {
+                    if ("GET".equals(request.getMethod())) {
+                        route.answer(request, response, callback);
+                    } else {
+                        response.getHeaders().put(HttpHeader.ALLOW, "GET");
+                        send(response, callback, 405, problem("Method " + request.getMethod() + " is not allowed; use GET."));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("HTTP request failed: {} {}", request.getMethod(), request.getHttpURI().getDecodedPath(), e);
+                    send(response, callback, 500, problem("Internal error; the processor's log says more."));
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("HTTP request failed: {} {}", request.getMethod(), path, e);
-                send(response, callback, 500, problem("Internal error; the processor's log says more."));
+                return true;
             }
-            return true;
-        }
+        };
+    }
+
+    private void metrics(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        write(response, callback, 200, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     private void live(Response response, Callback callback) {
@@ -227,12 +248,7 @@ final class HttpApi implements AutoCloseable {
     private void checkTopics() {
         List<String> problems;
         try {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = KafkaOptions.admin(settings);
-                }
-            }
-            problems = TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics())).errors();
+            problems = topicCheck.get();
         } catch (RuntimeException e) {
             LOG.warn("Cannot check the topics for readiness", e);
             problems = List.of("cannot check the topics (the processor's log says why)");
@@ -240,7 +256,14 @@ final class HttpApi implements AutoCloseable {
         topics = new TopicCheck(problems, System.nanoTime());
     }
 
-    private void job(Request request, Response response, Callback callback, String id) {
+    private void job(Request request, Response response, Callback callback) {
+        // "/jobs/*" matches "/jobs" too: no Id at all is no such path
+        String path = request.getHttpURI().getDecodedPath();
+        if (path.length() < JOBS.length()) {
+            noSuchPath(request, response, callback);
+            return;
+        }
+        String id = path.substring(JOBS.length());
         if (!authorized(request)) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"preload-job-processor\"");
             send(response, callback, 401, problem(tokenDigest == null
@@ -349,6 +372,11 @@ final class HttpApi implements AutoCloseable {
                         callback.failed(e);
                     }
                 });
+    }
+
+    private static void noSuchPath(Request request, Response response, Callback callback) {
+        send(response, callback, 404, problem("No such path: " + request.getHttpURI().getDecodedPath()
+                + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}."));
     }
 
     private static void unavailable(Response response, Callback callback) {

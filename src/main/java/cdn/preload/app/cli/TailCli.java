@@ -1,5 +1,6 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
+import cdn.preload.app.runtime.KafkaClients;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,10 +61,10 @@ final class TailCli extends KafkaCommand {
         if (all || dlq) {
             topics.add(settings.topics().deadLetters());
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaOptions.consumer(settings)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(settings)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
-                for (PartitionInfo partition : KafkaOptions.partitions(consumer, topic, settings)) {
+                for (PartitionInfo partition : KafkaClients.partitions(consumer, topic, settings)) {
                     partitions.add(new TopicPartition(topic, partition.partition()));
                 }
             }

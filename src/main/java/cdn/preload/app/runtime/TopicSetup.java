@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.runtime;
 
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;

@@ -1,8 +1,9 @@
-package cdn.preload.app;
+package cdn.preload.app.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cdn.preload.app.local.LocalKafka;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;

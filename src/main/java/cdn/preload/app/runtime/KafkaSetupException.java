@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.runtime;
 
 /** The cluster could not be set up or reached; the message says what and where. */
 public final class KafkaSetupException extends RuntimeException {

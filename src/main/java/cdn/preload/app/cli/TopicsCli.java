@@ -1,5 +1,7 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
+import cdn.preload.app.runtime.KafkaClients;
+import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinitions;
 import java.io.PrintWriter;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Creates (create) or checks (check) the topics defined in topics/, with the names TOPIC_* give.",
         subcommands = {TopicsCli.Create.class, TopicsCli.Check.class})
-final class TopicsCli {
+public final class TopicsCli {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Creates the missing topics and checks the others; an existing topic is never changed.",
                 "Exit 1 when a topic's partition count or cleanup policy differs from its definition."})
@@ -36,8 +38,8 @@ final class TopicsCli {
         }
     }
 
-    static int run(Settings settings, boolean create, PrintWriter out, PrintWriter err) {
-        try (Admin admin = KafkaOptions.admin(settings)) {
+    public static int run(Settings settings, boolean create, PrintWriter out, PrintWriter err) {
+        try (Admin admin = KafkaClients.admin(settings)) {
             TopicSetup.Report report = create
                     ? TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()))
                     : TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics()));

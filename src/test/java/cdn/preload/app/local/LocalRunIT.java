@@ -1,5 +1,6 @@
-package cdn.preload.app;
+package cdn.preload.app.local;
 
+import cdn.preload.app.cli.Cli;
 import cdn.preload.streams.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,9 @@
-package cdn.preload.app;
+package cdn.preload.app.local;
 
+import cdn.preload.app.cli.TopicsCli;
+import cdn.preload.app.http.HttpSetupException;
+import cdn.preload.app.runtime.KafkaSetupException;
+import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.config.SettingsException;
 import cdn.preload.streams.Topics;
@@ -57,7 +61,7 @@ public final class LocalRun {
             }
             printHowToUse(settings, where);
             LocalKafka started = broker;
-            int exitCode = Main.run(settings, () -> {
+            int exitCode = ProcessorApp.run(settings, () -> {
                 if (started != null) {
                     System.out.println("Stopping the local Kafka broker...");
                     started.stop();

@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
 import cdn.preload.config.Settings;
 import java.io.PrintWriter;

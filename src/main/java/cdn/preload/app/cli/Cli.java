@@ -1,12 +1,16 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
+import cdn.preload.app.http.HttpSetupException;
+import cdn.preload.app.runtime.KafkaClients;
+import cdn.preload.app.runtime.KafkaSetupException;
+import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.SettingsException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The jar's command line. Without a command it runs the processor; the commands talk to it
@@ -34,7 +38,7 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Main.run(cdn.preload.config.Settings.fromEnvironment(env), () -> { });
+        return ProcessorApp.run(cdn.preload.config.Settings.fromEnvironment(env), () -> { });
     }
 
     /** Runs {@code args} with the given environment and output; returns the exit code. */
@@ -63,7 +67,7 @@ public final class Cli implements Callable<Integer> {
 
     private static String oneLine(Exception exception) {
         if (exception instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return "no answer from the Kafka cluster within " + KafkaOptions.CLIENT_TIMEOUT_MS / 1000
+            return "no answer from the Kafka cluster within " + KafkaClients.CLIENT_TIMEOUT_MS / 1000
                     + " s; is it running, and is --bootstrap-servers right? (" + exception.getMessage() + ")";
         }
         return exception.getMessage();

@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

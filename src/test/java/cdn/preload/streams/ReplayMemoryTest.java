@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AnswersTest {
+class ReplayMemoryTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "none", value = {
@@ -24,6 +24,6 @@ class AnswersTest {
         byte[] expected = ByteBuffer.allocate(24 + 4 + request.length + owner.length)
                 .put(EXAMPLE_ID.getBytes(StandardCharsets.US_ASCII)).putInt(request.length).put(request).put(owner).array();
 
-        assertThat(Answers.key(new ResetCommand(requestId, EXAMPLE_ID, aliUid)).get()).isEqualTo(expected);
+        assertThat(ReplayMemory.key(new ResetCommand(requestId, EXAMPLE_ID, aliUid)).get()).isEqualTo(expected);
     }
 }

@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.http;
 
 /** The HTTP interface could not listen where it was told to (a port in use, an address not of this host). */
 public final class HttpSetupException extends RuntimeException {

@@ -1,5 +1,6 @@
-package cdn.preload.app;
+package cdn.preload.app.local;
 
+import cdn.preload.app.runtime.KafkaSetupException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package cdn.preload.app;
+package cdn.preload.app.runtime;
 
 import cdn.preload.config.Settings;
 import java.util.HashMap;
@@ -16,31 +16,23 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import picocli.CommandLine.Option;
 
 /**
- * What every command shares: the processor's settings from the environment (topic names, SASL/TLS,
- * {@code CONFIG_FILE}), {@code --bootstrap-servers} on top, and Kafka clients that give up after
- * {@link #CLIENT_TIMEOUT_MS} instead of a minute, so an unreachable cluster is reported quickly.
+ * Kafka clients besides the Streams client, from the processor's settings (SASL/TLS included): they
+ * give up after {@link #CLIENT_TIMEOUT_MS} instead of a minute, so that an unreachable cluster is
+ * reported quickly.
  */
-final class KafkaOptions {
-    static final int CLIENT_TIMEOUT_MS = 10_000;
+public final class KafkaClients {
+    public static final int CLIENT_TIMEOUT_MS = 10_000;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "The Kafka cluster. Default: $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092.")
-    String bootstrapServers;
-
-    Settings settings(Map<String, String> env) {
-        Settings settings = Settings.fromEnvironment(env);
-        return bootstrapServers == null ? settings
-                : settings.withKafkaProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private KafkaClients() {
     }
 
-    static String bootstrap(Settings settings) {
+    public static String bootstrap(Settings settings) {
         return settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
-    static KafkaProducer<byte[], byte[]> producer(Settings settings) {
+    public static KafkaProducer<byte[], byte[]> producer(Settings settings) {
         Map<String, Object> config = clientConfig(settings, ProducerConfig.configNames());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -51,7 +43,7 @@ final class KafkaOptions {
     }
 
     /** A consumer without a group: it is assigned partitions and reads only committed records. */
-    static KafkaConsumer<byte[], byte[]> consumer(Settings settings) {
+    public static KafkaConsumer<byte[], byte[]> consumer(Settings settings) {
         Map<String, Object> config = clientConfig(settings, ConsumerConfig.configNames());
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -61,7 +53,7 @@ final class KafkaOptions {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    static Admin admin(Settings settings) {
+    public static Admin admin(Settings settings) {
         Map<String, Object> config = clientConfig(settings, AdminClientConfig.configNames());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CLIENT_TIMEOUT_MS);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, CLIENT_TIMEOUT_MS);
@@ -69,7 +61,7 @@ final class KafkaOptions {
     }
 
     /** The partitions of {@code topic}, or a clear error when the topic is missing or the cluster unreachable. */
-    static List<PartitionInfo> partitions(KafkaConsumer<?, ?> consumer, String topic, Settings settings) {
+    public static List<PartitionInfo> partitions(KafkaConsumer<?, ?> consumer, String topic, Settings settings) {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic);
         if (partitions == null || partitions.isEmpty()) {
             throw new KafkaSetupException("Topic " + topic + " does not exist on " + bootstrap(settings)

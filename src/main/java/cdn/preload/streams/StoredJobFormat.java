@@ -1,0 +1,87 @@
+package cdn.preload.streams;
+
+import cdn.preload.domain.StoredJob;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * How the job store keeps a {@link StoredJob}: a format byte (2), the number of recent resets (4
+ * bytes) and each (8 bytes), the owner's length (4 bytes, -1 for none) and UTF-8 bytes, 1 when the
+ * job's progress is at zero (else 0), the document's {@link StoredJob#DIGEST_LENGTH}-byte digest,
+ * then the document. A value is read without copying its document. Format 1, the same without the
+ * digest, is still read.
+ */
+final class StoredJobFormat {
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_DIGEST = 1;
+
+    private StoredJobFormat() {
+    }
+
+    /** The job store's value serde; null stays null. */
+    static Serde<StoredJob> serde() {
+        Serializer<StoredJob> serializer = (topic, job) -> job == null ? null : toBytes(job);
+        Deserializer<StoredJob> deserializer = (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    static byte[] toBytes(StoredJob job) {
+        String aliUid = job.aliUid();
+        byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
+        long[] recentResets = job.recentResets();
+        byte[] bytes = new byte[1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
+                + (owner == null ? 0 : owner.length) + 1 + StoredJob.DIGEST_LENGTH + job.documentLength()];
+        bytes[0] = FORMAT;
+        int at = putInt(bytes, 1, recentResets.length);
+        for (long reset : recentResets) {
+            at = putInt(bytes, at, (int) (reset >>> 32));
+            at = putInt(bytes, at, (int) reset);
+        }
+        at = putInt(bytes, at, owner == null ? -1 : owner.length);
+        if (owner != null) {
+            System.arraycopy(owner, 0, bytes, at, owner.length);
+            at += owner.length;
+        }
+        bytes[at++] = (byte) (job.atStart() ? 1 : 0);
+        job.copyDigest(bytes, at);
+        job.copyDocument(bytes, at + StoredJob.DIGEST_LENGTH);
+        return bytes;
+    }
+
+    static StoredJob fromBytes(byte[] value) {
+        if (value[0] != FORMAT && value[0] != FORMAT_WITHOUT_DIGEST) {
+            throw new IllegalArgumentException("Unknown stored job format " + value[0]);
+        }
+        long[] resets = new long[getInt(value, 1)];
+        int at = 1 + Integer.BYTES;
+        for (int i = 0; i < resets.length; i++, at += Long.BYTES) {
+            resets[i] = ((long) getInt(value, at) << 32) | (getInt(value, at + Integer.BYTES) & 0xFFFFFFFFL);
+        }
+        int ownerLength = getInt(value, at);
+        at += Integer.BYTES;
+        String owner = null;
+        if (ownerLength >= 0) {
+            owner = new String(value, at, ownerLength, StandardCharsets.UTF_8);
+            at += ownerLength;
+        }
+        boolean atStart = value[at] == 1;
+        at++;
+        return value[0] == FORMAT_WITHOUT_DIGEST ? StoredJob.restore(value, at, owner, atStart, resets, -1)
+                : StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, at);
+    }
+
+    private static int putInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+        return at + Integer.BYTES;
+    }
+
+    private static int getInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
+    }
+}
