@@ -155,11 +155,6 @@ public final class StoredJob {
         }
     }
 
-    /** The job's document, as snapshots carry it after their RequestId. */
-    public byte[] document() {
-        return Arrays.copyOfRange(source, from, source.length);
-    }
-
     /**
      * The snapshot answering {@code requestId}: the API's success response, the RequestId then the
      * job's 14 fields. The same bytes as the {@link Snapshot} written as JSON.

@@ -45,9 +45,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
         options.setWriteBufferManager(writeBuffers);
         // Each store flushes its memtable at an eighth of the memtables' share, so that with a few
         // stores growing at once their own flushes come before the shared limit. At that limit
-        // RocksDB makes every store written to flush whatever its memtable holds: on the benchmark's
-        // machine, 170 flushes of a few entries each in two seconds, queued on one flush thread,
-        // until stores waited for them with their memtables full (docs/PERFORMANCE.md, "Latency").
+        // RocksDB makes every store written to flush whatever its memtable holds: a storm of tiny
+        // flushes queued on one flush thread, until stores wait for them with their memtables full
+        // (docs/PERFORMANCE.md, "Latency").
         options.setWriteBufferSize(memtables / 8);
         // Kafka Streams turns optimize_filters_for_hits on: no bloom filter in the largest sorted run,
         // so that a key not in the store costs a data block read there. Most lookups of the answers
@@ -74,9 +74,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
             memtables = memory / 4;
             writeBuffers = new WriteBufferManager(memtables, cache);
             // Compactions run at the lowest CPU priority (nice 19), so that they use the CPU the
-            // stream threads leave and do not take it from them: on the benchmark's two cores a
-            // compaction took 80% of a core for 400 ms, and answers waited behind it
-            // (docs/PERFORMANCE.md, "Latency"). Flushes keep their priority: a store whose
+            // stream threads leave and do not take it from them: on a machine with few cores,
+            // answers otherwise wait behind a compaction (docs/PERFORMANCE.md, "Latency").
+            // Flushes keep their priority: a store whose
             // memtable cannot be flushed stops its writes.
             Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
         }

@@ -31,16 +31,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The processor's topology, the same in production and in tests.
  *
- * <pre>
- * jobs-source ─▶ check-job ─┬─ job-home ─────────────────────────────────────────────────────▶ job-merge ─▶ store-job
- *                           ├─ job-elsewhere ──────┐                      ┌─ rerouted-job ─────┘
- *                           └─ job-dead-letter ─▶ jobs-dlq-sink           │
- *                                                  ├─▶ reroute ─▶ commands-by-job-id ─▶ rerouted-┤
- * commands-source ─▶ check-command ─┬─ command-elsewhere ┘                └─ rerouted-command ─┐
- *                                   ├─ command-home ──────────────────────────────────────────▶ merge ─▶ reset-job ─▶ outcome-┬─▶ snapshots-sink
- *                                   ├─ command-refused ─▶ refused-sink (errors topic)                                      └─▶ errors-sink
- *                                   └─ command-dead-letter ─▶ commands-dlq-sink
- * </pre>
+ * <p>The README's Design section draws it, every node by its name ({@code ReadmeDiagramTest} keeps the
+ * drawing and this class in step).
  *
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)
  * places that Id is processed where it is; any other (placed by another client's partitioner, by
@@ -147,7 +139,7 @@ public final class ResetTopology {
     /**
      * Without a record cache: a job changes at most a few times a minute (the rate limit), so a
      * cache would rarely save a write, and flushing it at each commit delayed every answer of that
-     * commit (by about 20 ms at the median, measured in docs/PERFORMANCE.md).
+     * commit (docs/PERFORMANCE.md).
      */
     private static StoreBuilder<KeyValueStore<String, StoredJob>> jobStore(DslStoreSuppliers stores) {
         return Stores.keyValueStoreBuilder(

@@ -54,10 +54,6 @@ public final class LocalKafka implements AutoCloseable {
         return "localhost:" + port;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public long pid() {
         return process.pid();
     }
