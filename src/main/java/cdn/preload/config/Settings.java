@@ -219,6 +219,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         kafka.setProperty(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class.getName());
         // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
         kafka.setProperty("processing.exception.handler.global.enabled", "true");
+        // Kafka Streams checks it again on the main consumer's settings (its partition assignor's), which
+        // carry only what is set for the consumer: without this, it warns at every start that it is off.
+        kafka.setProperty(StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", "true");
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
         // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
         kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));

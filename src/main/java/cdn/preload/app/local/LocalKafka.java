@@ -1,6 +1,8 @@
 package cdn.preload.app.local;
 
 import cdn.preload.app.runtime.KafkaSetupException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,12 +10,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -25,6 +31,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class LocalKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** What the broker logs once it serves (its KafkaRaftServer logger is kept at info for it). */
+    private static final String STARTED = "Kafka Server started";
 
     private final String classpath;
     private final Path dir;
@@ -75,13 +83,38 @@ public final class LocalKafka implements AutoCloseable {
             if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
                 format(config);
             }
-            process = java("kafka.Kafka", config.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                    .start();
+            process = java("kafka.Kafka", config.toString()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the local Kafka broker in " + dir, e);
         }
-        awaitReady();
+        awaitReady(copyLog(process));
+    }
+
+    /**
+     * Copies the broker's output to {@link #log()} on a thread of its own; the future completes when
+     * the broker says it has started.
+     */
+    private CompletableFuture<Void> copyLog(Process broker) {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Thread copier = new Thread(() -> {
+            try (BufferedReader output = broker.inputReader(StandardCharsets.UTF_8);
+                 BufferedWriter log = Files.newBufferedWriter(log(), StandardCharsets.UTF_8,
+                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    log.write(line);
+                    log.newLine();
+                    log.flush();
+                    if (!started.isDone() && line.contains(STARTED)) {
+                        started.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                started.completeExceptionally(e);
+            }
+        }, "local-kafka-log");
+        copier.setDaemon(true);
+        copier.start();
+        return started;
     }
 
     /** SIGTERM, as an operator would stop it; SIGKILL if it has not stopped within 30 s. */
@@ -188,30 +221,31 @@ public final class LocalKafka implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
-        try (Admin admin = Admin.create(config)) {
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new KafkaSetupException("The local Kafka broker exited with code " + process.exitValue()
-                            + "; see " + log());
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception notYet) {
-                    if (System.nanoTime() > deadline) {
-                        stop();
-                        throw new KafkaSetupException("The local Kafka broker did not answer within "
-                                + READY_TIMEOUT.toSeconds() + " s; see " + log());
-                    }
-                }
+    /**
+     * Waits for the broker to say it has started (not polling it: a client polling a broker that
+     * is not up yet logs a warning at every attempt), then for it to answer.
+     */
+    private void awaitReady(CompletableFuture<Void> started) {
+        try {
+            CompletableFuture.anyOf(started, process.onExit()).get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (!process.isAlive()) {
+                throw new KafkaSetupException("The local Kafka broker exited with code " + process.exitValue()
+                        + "; see " + log());
             }
+            Map<String, Object> config = Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+            try (Admin admin = Admin.create(config)) {
+                admin.describeCluster().nodes().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            stop();
+            throw new KafkaSetupException("The local Kafka broker did not answer within " + READY_TIMEOUT.toSeconds()
+                    + " s; see " + log(), e);
+        } catch (InterruptedException e) {
+            stop();
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted while starting the local Kafka broker", e);
         }
     }
 

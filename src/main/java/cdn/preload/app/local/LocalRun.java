@@ -2,10 +2,12 @@ package cdn.preload.app.local;
 
 import cdn.preload.app.cli.TopicsCli;
 import cdn.preload.app.http.HttpSetupException;
+import cdn.preload.app.runtime.KafkaClients;
 import cdn.preload.app.runtime.KafkaSetupException;
 import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.config.SettingsException;
+import cdn.preload.streams.ResetTopology;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +16,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -59,6 +67,9 @@ public final class LocalRun {
             if (TopicsCli.run(settings, true, out, new PrintWriter(System.err, true)) != 0) {
                 throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
             }
+            if (broker != null) {
+                createRerouteTopic(settings);
+            }
             printHowToUse(settings, where);
             LocalKafka started = broker;
             int exitCode = ProcessorApp.run(settings, () -> {
@@ -76,6 +87,33 @@ public final class LocalRun {
                 broker.stop();
             }
             System.exit(e instanceof SettingsException ? 2 : 1);
+        }
+    }
+
+    /**
+     * Creates the repartition topic as Kafka Streams would at its first rebalance, unless it exists:
+     * until then, its consumer warns at every metadata update that the topic is missing, which on a
+     * fresh local broker is all a newcomer sees.
+     */
+    private static void createRerouteTopic(Settings settings) {
+        String name = settings.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + ResetTopology.REROUTE
+                + "-repartition";
+        try (Admin admin = KafkaClients.admin(settings)) {
+            if (admin.listTopics().names().get().contains(name)) {
+                return;
+            }
+            String commands = settings.topics().commands();
+            int partitions = admin.describeTopics(List.of(commands)).allTopicNames().get().get(commands).partitions().size();
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.SEGMENT_BYTES_CONFIG, "52428800",
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
+        } catch (ExecutionException e) {
+            throw new KafkaSetupException("Cannot create " + name + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted", e);
         }
     }
 
