@@ -1,6 +1,5 @@
 package cdn.preload.domain;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -9,12 +8,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"RequestId", "Id", "HttpStatusCode", "Code", "Message", "Description"})
 public record ErrorEvent(
-        @JsonProperty("RequestId") String requestId,
-        @JsonProperty("Id") String id,
-        @JsonProperty("HttpStatusCode") int httpStatusCode,
-        @JsonProperty("Code") String code,
-        @JsonProperty("Message") String message,
-        @JsonProperty("Description") String description) {
+        String requestId,
+        String id,
+        int httpStatusCode,
+        String code,
+        String message,
+        String description) {
 
     /** The error event for a catalogue code, with the catalogue's message. */
     public static ErrorEvent of(ErrorCode error, String requestId, String id) {

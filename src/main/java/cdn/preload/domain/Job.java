@@ -1,6 +1,5 @@
 package cdn.preload.domain;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -9,20 +8,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder(alphabetic = true)
 public record Job(
-        @JsonProperty("Id") String id,
-        @JsonProperty("Name") String name,
-        @JsonProperty("SiteId") Long siteId,
-        @JsonProperty("AliUid") String aliUid,
-        @JsonProperty("Domains") String domains,
-        @JsonProperty("TaskType") String taskType,
-        @JsonProperty("InsertWay") String insertWay,
-        @JsonProperty("FileId") String fileId,
-        @JsonProperty("UrlCount") Integer urlCount,
-        @JsonProperty("UrlSubmitted") Integer urlSubmitted,
-        @JsonProperty("TaskSubmitted") Integer taskSubmitted,
-        @JsonProperty("ErrorInfo") String errorInfo,
-        @JsonProperty("FailedFileOss") String failedFileOss,
-        @JsonProperty("CreatedAt") String createdAt) {
+        String id,
+        String name,
+        Long siteId,
+        String aliUid,
+        String domains,
+        String taskType,
+        String insertWay,
+        String fileId,
+        Integer urlCount,
+        Integer urlSubmitted,
+        Integer taskSubmitted,
+        String errorInfo,
+        String failedFileOss,
+        String createdAt) {
 
     /** The job with its progress reset, so that prefetching restarts from the beginning. */
     public Job restarted() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,11 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * JSON as the contract wants it: unknown fields ignored, types strict (no number read as a string or
+ * JSON as the contract wants it: the API's field names, unknown fields ignored, types strict (no number read as a string or
  * a string as a number), one value per document. Bad bytes raise {@link InvalidJsonException}.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
+            // The API's names are the records' component names in upper camel case: Id, AliUid, RequestId.
+            .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)

@@ -1,12 +1,11 @@
 package cdn.preload.domain;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /** The API's success response: the request ID and the 14 fields of the job after the reset. */
 @JsonPropertyOrder({"RequestId"})
 public record Snapshot(
-        @JsonProperty("RequestId") String requestId,
+        String requestId,
         @JsonUnwrapped Job job) {
 }

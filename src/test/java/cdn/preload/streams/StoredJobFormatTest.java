@@ -8,10 +8,9 @@ import cdn.preload.domain.StoredJob;
 import org.junit.jupiter.api.Test;
 
 class StoredJobFormatTest {
-    private static final String ID = "665d3af3621bccf3fe29e1a4";
-    private static final String OWNER = "15685865xxx14622";
-    private static final Job JOB = new Job(ID, "example", 190007158391808L, OWNER, "testurl.com", "preload", "oss",
-            "665d3b48621bccf3fe29e1a7", 2, 1, 1, "invalid domain:test.com", "https://oss/failed", "2024-06-02T02:23:26Z");
+    private static final String ID = Examples.EXAMPLE_ID;
+    private static final String OWNER = Examples.EXAMPLE_UID;
+    private static final Job JOB = Examples.EXAMPLE_JOB;
 
     @Test
     void theBinaryFormReadsBackTheSameJobHistoryAndOwner() {
