@@ -12,8 +12,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -26,19 +25,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <p>An error event here is keyed by the command record's own key; a key too large for the errors
  * topic together with the event is cut to what fits.
  */
-final class CommandChecker implements Processor<byte[], byte[], byte[], Checked> {
+final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
     private final ResetObserver observer;
-    private ProcessorContext<byte[], Checked> context;
 
     CommandChecker(TopicLayout layout, ResetObserver observer) {
         this.layout = layout;
         this.observer = observer;
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], Checked> context) {
-        this.context = context;
     }
 
     @Override
@@ -50,7 +43,7 @@ final class CommandChecker implements Processor<byte[], byte[], byte[], Checked>
         } catch (UnparseableCommandException e) {
             String requestId = e.requestId() != null ? e.requestId() : assignedRequestId();
             refuse(record, ErrorCode.INVALID_PARAMETER, ErrorEvent.unparseable(requestId, e.id(), e.getMessage()), start);
-            context.forward(DeadLetter.of(record, source(), UnparseableCommandException.class.getName(), e.getMessage(),
+            context().forward(DeadLetter.of(record, source(), UnparseableCommandException.class.getName(), e.getMessage(),
                     layout.maxDeadLetterBytes()));
             observer.deadLettered("commands", e.getMessage());
             return;
@@ -67,7 +60,7 @@ final class CommandChecker implements Processor<byte[], byte[], byte[], Checked>
         byte[] key = TopicLayout.isKeyOf(record.key(), id) ? record.key() : TopicLayout.keyOf(id);
         boolean elsewhere = key != record.key() || !layout.isHome(key, source().partition());
         // The command's headers stay here: neither the re-routed command nor its answer carries them.
-        context.forward(new Record<>(key, new Checked.Command(command, elsewhere), record.timestamp(), new RecordHeaders()));
+        context().forward(new Record<>(key, new Checked.Command(command, elsewhere), record.timestamp(), new RecordHeaders()));
     }
 
     private void refuse(Record<byte[], byte[]> record, ErrorCode code, ErrorEvent error, long start) {
@@ -77,12 +70,12 @@ final class CommandChecker implements Processor<byte[], byte[], byte[], Checked>
         if (key != null && key.length > room) {
             key = Arrays.copyOf(key, (int) Math.max(0, room));
         }
-        context.forward(new Record<>(key, new Checked.Refused(document), record.timestamp(), new RecordHeaders()));
+        context().forward(new Record<>(key, new Checked.Refused(document), record.timestamp(), new RecordHeaders()));
         observer.answered(error.requestId(), error.id(), code, false, System.nanoTime() - start);
     }
 
     private RecordMetadata source() {
-        return context.recordMetadata().orElseThrow();
+        return context().recordMetadata().orElseThrow();
     }
 
     /** Stable across reprocessing: derived from where the command sits on the commands topic. */

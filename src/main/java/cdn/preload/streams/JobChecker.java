@@ -6,8 +6,7 @@ import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.UnicodeText;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -18,19 +17,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * job Id names none: nothing to delete). A job or tombstone that is not on the partition where its
  * job is kept is marked for re-routing there.
  */
-final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
+final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
     private final ResetObserver observer;
-    private ProcessorContext<byte[], Checked> context;
 
     JobChecker(TopicLayout layout, ResetObserver observer) {
         this.layout = layout;
         this.observer = observer;
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], Checked> context) {
-        this.context = context;
     }
 
     @Override
@@ -55,7 +48,7 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
                         + value.length + " bytes); at most " + layout.maxJobBytes() + " are accepted.");
             }
         } catch (InvalidJobException e) {
-            context.forward(DeadLetter.of(record, context.recordMetadata().orElseThrow(),
+            context().forward(DeadLetter.of(record, context().recordMetadata().orElseThrow(),
                     InvalidJobException.class.getName(), e.getMessage(), layout.maxDeadLetterBytes()));
             observer.deadLettered("jobs", e.getMessage());
             return;
@@ -95,8 +88,8 @@ final class JobChecker implements Processor<byte[], byte[], byte[], Checked> {
     }
 
     private void change(Record<byte[], byte[]> record, Job job, byte[] document) {
-        boolean elsewhere = !layout.isHome(record.key(), context.recordMetadata().orElseThrow().partition());
-        context.forward(new Record<>(record.key(), new Checked.JobChange(job, document, elsewhere), record.timestamp(),
+        boolean elsewhere = !layout.isHome(record.key(), context().recordMetadata().orElseThrow().partition());
+        context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, elsewhere), record.timestamp(),
                 new RecordHeaders()));
     }
 }
