@@ -14,7 +14,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Testing your integration" example, as a user would write it, with String serdes. */
+/** The production topology in a user's own TopologyTestDriver, with String serdes: what ResetTestKit does for its users. */
 class ReadmeExampleTest {
 
     @Test
