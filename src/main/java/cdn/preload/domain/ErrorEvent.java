@@ -3,8 +3,15 @@ package cdn.preload.domain;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * The API's error response for one command. It carries what the caller sent and the catalogue's
- * texts, never fields of a job.
+ * The API's error response for one command, on the errors topic. It carries what the caller sent
+ * and the catalogue's texts ({@link ErrorCode}), never fields of a job.
+ *
+ * @param requestId the command's RequestId (or the one assigned to it)
+ * @param id the command's Id as given (possibly malformed, or null)
+ * @param httpStatusCode the HTTP status the API answers with: 400, 403 or 404
+ * @param code the API's error code, e.g. {@code InvalidJob.NotFound}
+ * @param message the catalogue's message (for an unparseable command: what was wrong with it)
+ * @param description the catalogue's description
  */
 @JsonPropertyOrder({"RequestId", "Id", "HttpStatusCode", "Code", "Message", "Description"})
 public record ErrorEvent(

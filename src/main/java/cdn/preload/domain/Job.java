@@ -3,8 +3,24 @@ package cdn.preload.domain;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * A scheduled prefetch job as the API describes it, with the API's JSON names and types.
- * Written in alphabetical order, as in the API page's success example.
+ * A scheduled prefetch job as the API describes it, with the API's JSON names (each component's
+ * name in upper camel case: {@code Id}, {@code AliUid}, ...) and types. Written in alphabetical
+ * order, as in the API page's success example. Any field may be null.
+ *
+ * @param id task ID: 24 lower-case hexadecimal digits, and the key of its record on the jobs topic
+ * @param name task name
+ * @param siteId site ID
+ * @param aliUid Alibaba Cloud account ID: the account that owns the job, the only one that may reset it
+ * @param domains list of prefetch domain names
+ * @param taskType task type (refresh/prefetch)
+ * @param insertWay URL insertion method
+ * @param fileId URL list file ID (used for download)
+ * @param urlCount total number of URLs
+ * @param urlSubmitted number of submitted URLs: 0 after a reset
+ * @param taskSubmitted number of URLs submitted to the system for prefetching: 0 after a reset
+ * @param errorInfo error message
+ * @param failedFileOss OSS address of the failed file
+ * @param createdAt task creation time
  */
 @JsonPropertyOrder(alphabetic = true)
 public record Job(

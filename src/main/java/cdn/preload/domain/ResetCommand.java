@@ -2,7 +2,14 @@ package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** A request to reset a job's progress, as published on the commands topic. */
+/**
+ * A request to reset a job's progress, as published on the commands topic (keyed by its Id).
+ *
+ * @param requestId the caller's ID for the request, echoed in the answer; a command sent again with
+ *     the same RequestId, Id and AliUid gets the same answer (a replay). Null: one is assigned
+ * @param id the ID of the job to reset
+ * @param aliUid the caller's account, which must own the job
+ */
 @JsonPropertyOrder({"RequestId", "Id", "AliUid"})
 public record ResetCommand(
         String requestId,

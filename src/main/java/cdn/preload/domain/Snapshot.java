@@ -3,7 +3,13 @@ package cdn.preload.domain;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
-/** The API's success response: the request ID and the 14 fields of the job after the reset. */
+/**
+ * The API's success response, on the snapshots topic: the request ID, then the 14 fields of the job
+ * after the reset.
+ *
+ * @param requestId the command's RequestId (or the one assigned to a command without one)
+ * @param job the job as the reset left it: its progress at zero
+ */
 @JsonPropertyOrder({"RequestId"})
 public record Snapshot(
         String requestId,
