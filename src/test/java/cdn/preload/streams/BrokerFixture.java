@@ -6,6 +6,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -48,7 +49,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * The processor as production runs it ({@link ProcessorApp}, as main does) against a real broker, on topics
  * of its own created from {@code topics/}. Inputs are published synchronously; outputs are read
- * with {@code isolation.level=read_committed}, waiting on each with a deadline.
+ * with {@code isolation.level=read_committed}, waiting on each with a deadline (Awaitility).
  */
 final class BrokerFixture implements ProcessorHarness {
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -61,6 +62,7 @@ final class BrokerFixture implements ProcessorHarness {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Deque<ConsumerRecord<byte[], byte[]>>> received = new HashMap<>();
+    private final List<TopicPartition> outputs = new ArrayList<>();
     private ProcessorApp app;
     private KafkaStreams streams;
 
@@ -102,7 +104,6 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> outputs = new ArrayList<>();
         List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.ERRORS, TopicDefinitions.DLQ);
         for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
                 .filter(definition -> outputRoles.contains(definition.role())).toList()) {
@@ -239,30 +240,24 @@ final class BrokerFixture implements ProcessorHarness {
      * partitions are there (each unanswered ask is a metadata request to the broker).
      */
     private List<PartitionInfo> awaitPartitions(TopicDefinition topic) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic.name(), WAIT);
-            if (partitions.size() == topic.partitions()) {
-                return partitions;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for the partitions of " + topic.name()
-                        + ", found " + partitions);
-            }
-        }
+        return Wait.atMost(WAIT, Duration.ZERO).alias("the " + topic.partitions() + " partitions of " + topic.name())
+                .until(() -> consumer.partitionsFor(topic.name(), WAIT), partitions -> partitions.size() == topic.partitions());
     }
 
-    /** Polls the outputs until {@code condition} holds; fails after {@link #WAIT}. */
+    /**
+     * Waits until {@code condition} holds, polling the outputs for up to 100 ms before each question
+     * after the first; fails after {@link #WAIT}.
+     */
     void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
-            }
+        if (condition.getAsBoolean()) {
+            return;
+        }
+        Wait.atMost(WAIT, Duration.ZERO).alias(what).until(() -> {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 received.get(record.topic()).add(record);
             }
-        }
+            return condition.getAsBoolean();
+        });
     }
 
     private static Answer toAnswer(String topic, ConsumerRecord<byte[], byte[]> record) {
