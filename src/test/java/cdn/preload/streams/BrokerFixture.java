@@ -186,12 +186,33 @@ final class BrokerFixture implements ProcessorHarness {
         }
     }
 
+    /**
+     * The one outcome produced since the last read: waits for the first, then reads both outcome
+     * topics to their last committed offset, so that any other outcome committed by then is seen.
+     */
     @Override
     public Answer answer() {
         Deque<ConsumerRecord<byte[], byte[]>> snapshots = received.get(topics().snapshots());
         Deque<ConsumerRecord<byte[], byte[]>> errors = received.get(topics().errors());
         await(() -> !snapshots.isEmpty() || !errors.isEmpty(), "an outcome");
-        return snapshots.isEmpty() ? toAnswer(Answer.ERROR, errors.poll()) : toAnswer(Answer.SNAPSHOT, snapshots.poll());
+        readToEnd(topics().snapshots(), topics().errors());
+        List<Answer> all = new ArrayList<>();
+        snapshots.forEach(record -> all.add(toAnswer(Answer.SNAPSHOT, record)));
+        errors.forEach(record -> all.add(toAnswer(Answer.ERROR, record)));
+        snapshots.clear();
+        errors.clear();
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one outcome, got " + all);
+        }
+        return all.get(0);
+    }
+
+    /** Reads {@code topics} up to their last committed offsets as they are now. */
+    private void readToEnd(String... topics) {
+        List<TopicPartition> partitions = outputs.stream().filter(p -> List.of(topics).contains(p.topic())).toList();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions); // read_committed: the last stable offsets
+        await(() -> ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue()),
+                "the outcomes to be read to their last committed offset");
     }
 
     @Override

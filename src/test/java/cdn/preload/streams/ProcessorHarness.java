@@ -36,7 +36,7 @@ interface ProcessorHarness extends AutoCloseable {
     /** Publishes a command; where it landed on the commands topic. */
     Position send(byte[] key, byte[] value, Instant time);
 
-    /** The next outcome, on either outcome topic. */
+    /** The one outcome, on either outcome topic, produced since the last read; more than one fails. */
     Answer answer();
 
     /** The next {@code count} snapshots, in order. */
