@@ -4,6 +4,7 @@ import cdn.preload.app.local.LocalKafka;
 import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.Partitioners;
+import cdn.preload.streams.RunTopics;
 import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
@@ -72,8 +73,7 @@ final class BenchCluster implements AutoCloseable {
 
     /** The five topics of a run, named with {@code suffix}, created as {@code topics/} defines them. */
     Topics topics(String suffix) {
-        Topics topics = new Topics(Topics.JOBS + "-" + suffix, Topics.COMMANDS + "-" + suffix, Topics.SNAPSHOTS + "-" + suffix,
-                Topics.ERRORS + "-" + suffix, Topics.DEAD_LETTERS + "-" + suffix);
+        Topics topics = RunTopics.suffixed(suffix);
         TopicSetup.Report created = TopicSetup.ensure(admin, TopicDefinitions.forTopics(topics));
         if (!created.ok()) {
             throw new IllegalStateException(created.errors().toString());
@@ -128,11 +128,7 @@ final class BenchCluster implements AutoCloseable {
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
         env.put("KAFKA_STATE_DIR", stateDir.resolve("state-" + applicationId).toString());
-        env.put("TOPIC_JOBS", topics.jobs());
-        env.put("TOPIC_COMMANDS", topics.commands());
-        env.put("TOPIC_SNAPSHOTS", topics.snapshots());
-        env.put("TOPIC_ERRORS", topics.errors());
-        env.put("TOPIC_DLQ", topics.deadLetters());
+        env.putAll(RunTopics.env(topics));
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
         env.put("HTTP_AUTH_TOKEN", "bench-token-" + applicationId);

@@ -22,26 +22,13 @@ import org.HdrHistogram.Histogram;
 /**
  * The processor's latency at 25%, 50% and 75% of its maximum rate: each command's time from send to
  * visible (read_committed), its percentiles from an HdrHistogram, and a timeline of each load
- * ({@code target/bench/latency-*.csv}).
+ * ({@code target/bench/latency-*.csv}). Each load lasts {@code seconds} (the warm-up loads half as long).
  */
-final class LatencyRun {
+record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe, int seconds) {
     /** How long the answers of one load may take to arrive, after its last command. */
     private static final Duration ANSWERS = Duration.ofMinutes(2);
     /** Latencies to three significant digits: within a tenth of a percent. */
     private static final int DIGITS = 3;
-
-    private final BenchCluster cluster;
-    private final BenchReport report;
-    private final ProcessorProbe probe;
-    private final int seconds;
-
-    /** Each load lasts {@code seconds} (the warm-up loads half as long). */
-    LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe, int seconds) {
-        this.cluster = cluster;
-        this.report = report;
-        this.probe = probe;
-        this.seconds = seconds;
-    }
 
     /**
      * Starts the processor of {@code env} on {@code topics} and offers it fractions of {@code maxRate};

@@ -10,6 +10,7 @@ import cdn.preload.faults.OutcomeLog.Received;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.faults.Workload.Expected;
 import cdn.preload.streams.Partitioners;
+import cdn.preload.streams.RunTopics;
 import cdn.preload.streams.Topics;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,8 +87,7 @@ final class FaultRun implements AutoCloseable {
         this.dir = dir.resolve(name);
         this.bootstrapServers = broker.bootstrapServers();
         this.applicationId = "faults-" + name;
-        this.topics = new Topics(Topics.JOBS + "-" + name, Topics.COMMANDS + "-" + name, Topics.SNAPSHOTS + "-" + name,
-                Topics.ERRORS + "-" + name, Topics.DEAD_LETTERS + "-" + name);
+        this.topics = RunTopics.suffixed(name);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         List<TopicDefinition> definitions = TopicDefinitions.forTopics(topics).stream().map(definition -> {
             Map<String, String> merged = new HashMap<>(definition.configs());
@@ -137,11 +137,7 @@ final class FaultRun implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_STATE_DIR", stateDir(instance).toString());
-        env.put("TOPIC_JOBS", topics.jobs());
-        env.put("TOPIC_COMMANDS", topics.commands());
-        env.put("TOPIC_SNAPSHOTS", topics.snapshots());
-        env.put("TOPIC_ERRORS", topics.errors());
-        env.put("TOPIC_DLQ", topics.deadLetters());
+        env.putAll(RunTopics.env(topics));
         JarProcess process = new JarProcess(name + "-" + instance, env, LOGS);
         processes.add(process);
         return process;

@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +36,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -85,10 +83,7 @@ final class BrokerFixture implements ProcessorHarness {
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
         env.put("HTTP_AUTH_TOKEN", "token-of-" + env.get("KAFKA_APPLICATION_ID"));
-        for (String role : TopicDefinitions.ROLES) {
-            env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
-                    TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
-        }
+        env.putAll(RunTopics.env(RunTopics.suffixed(suffix)));
         env.putAll(extraEnv);
         settings = Settings.fromEnvironment(env);
         try (Admin admin = Admin.create(settings.kafka())) {
@@ -286,11 +281,7 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return new DeadLetter(record.key(), record.value(), headers);
+        return DeadLetter.of(record.key(), record.value(), record.headers());
     }
 
     Properties kafka() {

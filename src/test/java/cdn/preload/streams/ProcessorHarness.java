@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * What a scenario needs from a running processor, whether a TopologyTestDriver or a real broker:
@@ -108,6 +111,15 @@ interface ProcessorHarness extends AutoCloseable {
 
     /** A record on the dead letter queue: the original bytes and the failure headers. */
     record DeadLetter(byte[] key, byte[] value, Map<String, String> headers) {
+        /** A dead letter as either fixture reads it, its headers as text. */
+        static DeadLetter of(byte[] key, byte[] value, Headers headers) {
+            Map<String, String> text = new LinkedHashMap<>();
+            for (Header header : headers) {
+                text.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+            return new DeadLetter(key, value, text);
+        }
+
         String header(String name) {
             return headers.get(name);
         }
