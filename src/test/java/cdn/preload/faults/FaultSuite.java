@@ -25,11 +25,10 @@ import java.util.Map;
 final class FaultSuite implements AutoCloseable {
     static final Duration WAIT = FaultRun.WAIT;
     static final long SEED = Long.getLong("faults.seed", 20261129L);
-    /** Commands start an hour back, 10 ms apart: the rate limit bites on hot jobs, predictably. */
-    static final long T0 = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
-
     private static ReliabilityReport report;
 
+    /** Commands start an hour before the class starts, 10 ms apart: the rate limit bites on hot jobs, predictably. */
+    final long t0 = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
     final Path dir;
     final LocalKafka broker;
     private final String brokerLog;

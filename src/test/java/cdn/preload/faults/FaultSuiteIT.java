@@ -3,7 +3,6 @@ package cdn.preload.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static cdn.preload.faults.FaultSuite.SEED;
-import static cdn.preload.faults.FaultSuite.T0;
 import static cdn.preload.faults.FaultSuite.WAIT;
 import static cdn.preload.faults.FaultSuite.assertClean;
 
@@ -59,7 +58,7 @@ class FaultSuiteIT {
     @Test
     @Order(1)
     void sigkillAtRandomMomentsLosesAndDuplicatesNothing() {
-        Workload workload = new Workload(SEED, 2_000, T0, 10);
+        Workload workload = new Workload(SEED, 2_000, suite.t0, 10);
         try (FaultRun run = new FaultRun(broker, "crash", dir)) {
             // Static membership: a restarted instance takes its partitions back without waiting for
             // the session timeout of the one that died.
@@ -85,7 +84,7 @@ class FaultSuiteIT {
     @Test
     @Order(2)
     void brokerRestartsAreSurvivedWithoutRestartingTheProcessor() {
-        Workload workload = new Workload(SEED + 1, 1_000, T0, 10);
+        Workload workload = new Workload(SEED + 1, 1_000, suite.t0, 10);
         try (FaultRun run = new FaultRun(broker, "broker", dir)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = workload.next(COMMANDS / 2);
@@ -114,7 +113,7 @@ class FaultSuiteIT {
     @Test
     @Order(3)
     void aSurvivingInstanceTakesOverFromOneKilled() {
-        Workload workload = new Workload(SEED + 2, 1_000, T0, 10);
+        Workload workload = new Workload(SEED + 2, 1_000, suite.t0, 10);
         try (FaultRun run = new FaultRun(broker, "failover", dir)) {
             Map<String, String> env = Map.of("KAFKA_NUM_STANDBY_REPLICAS", "1",
                     "KAFKA_SESSION_TIMEOUT_MS", "6000", "KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
@@ -156,7 +155,7 @@ class FaultSuiteIT {
      * (with {@code loseState}, every earlier command again first), starts again and checks it all.
      */
     private static void stopAndStartAgain(String scenario, long seed, boolean loseState, String faults) {
-        Workload workload = new Workload(seed, 500, T0, 10);
+        Workload workload = new Workload(seed, 500, suite.t0, 10);
         try (FaultRun run = new FaultRun(broker, scenario.replace(' ', '-'), dir)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));

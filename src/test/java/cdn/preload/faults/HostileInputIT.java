@@ -1,7 +1,6 @@
 package cdn.preload.faults;
 
 import static cdn.preload.faults.FaultSuite.SEED;
-import static cdn.preload.faults.FaultSuite.T0;
 import static cdn.preload.faults.FaultSuite.WAIT;
 import static cdn.preload.faults.FaultSuite.assertClean;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,7 +87,7 @@ class HostileInputIT {
      */
     private static void hostileInput(String scenario, String name, Map<String, Map<String, String>> configs, int perKind,
                                      String topicsNote) {
-        Workload workload = new Workload(SEED + 5, 300, T0, 10);
+        Workload workload = new Workload(SEED + 5, 300, suite.t0, 10);
         try (FaultRun run = new FaultRun(suite.broker, name, suite.dir, configs); StateWatch watch = new StateWatch()) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<ObjectNode> doomed = workload.jobs().subList(0, 20);
