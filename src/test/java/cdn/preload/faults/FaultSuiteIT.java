@@ -1,10 +1,9 @@
 package cdn.preload.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static cdn.preload.faults.FaultSuite.SEED;
 import static cdn.preload.faults.FaultSuite.WAIT;
 import static cdn.preload.faults.FaultSuite.assertClean;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.app.local.LocalKafka;
 import cdn.preload.faults.FaultRun.Verdict;
