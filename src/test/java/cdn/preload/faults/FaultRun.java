@@ -1,5 +1,7 @@
 package cdn.preload.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import cdn.preload.app.local.LocalKafka;
 import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.TopicDefinition;
@@ -8,8 +10,9 @@ import cdn.preload.faults.OutcomeLog.Received;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.faults.Workload.Expected;
 import cdn.preload.streams.Partitioners;
-import cdn.preload.streams.TopicLayout;
+import cdn.preload.streams.RunTopics;
 import cdn.preload.streams.Topics;
+import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
@@ -43,7 +46,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class FaultRun implements AutoCloseable {
     static final Duration WAIT = Duration.ofMinutes(3);
-    static final int PARTITIONS = 6;
+    /** The partitions of the input topics (and of the outcome topics), as {@code topics/} defines them. */
+    static final int PARTITIONS = Partitioners.partitionsOf(TopicDefinitions.COMMANDS);
     /** The processors' logs are kept for after the run. */
     static final Path LOGS = Path.of("target", "reliability", "logs");
 
@@ -60,6 +64,8 @@ final class FaultRun implements AutoCloseable {
     private final String bootstrapServers;
     private final Path dir;
     private final Admin admin;
+    /** The partitions of each topic of the run, by name. */
+    private final Map<String, Integer> partitions = new HashMap<>();
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaProducer<byte[], byte[]> compressing;
     final OutcomeLog outcomes;
@@ -81,8 +87,7 @@ final class FaultRun implements AutoCloseable {
         this.dir = dir.resolve(name);
         this.bootstrapServers = broker.bootstrapServers();
         this.applicationId = "faults-" + name;
-        this.topics = new Topics(Topics.JOBS + "-" + name, Topics.COMMANDS + "-" + name, Topics.SNAPSHOTS + "-" + name,
-                Topics.ERRORS + "-" + name, Topics.DEAD_LETTERS + "-" + name);
+        this.topics = RunTopics.suffixed(name);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         List<TopicDefinition> definitions = TopicDefinitions.forTopics(topics).stream().map(definition -> {
             Map<String, String> merged = new HashMap<>(definition.configs());
@@ -90,6 +95,7 @@ final class FaultRun implements AutoCloseable {
             return new TopicDefinition(definition.role(), definition.name(), definition.partitions(),
                     definition.replicationFactor(), merged);
         }).toList();
+        definitions.forEach(definition -> partitions.put(definition.name(), definition.partitions()));
         TopicSetup.Report report = TopicSetup.ensure(admin, definitions);
         if (!report.ok()) {
             throw new IllegalStateException(report.errors().toString());
@@ -112,12 +118,11 @@ final class FaultRun implements AutoCloseable {
                 ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20),
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<TopicPartition> outputs = new ArrayList<>();
-        for (String topic : List.of(topics.snapshots(), topics.errors())) {
-            for (int p = 0; p < PARTITIONS; p++) {
+        for (String topic : List.of(topics.snapshots(), topics.errors(), topics.deadLetters())) {
+            for (int p = 0; p < partitions.get(topic); p++) {
                 outputs.add(new TopicPartition(topic, p));
             }
         }
-        outputs.add(new TopicPartition(topics.deadLetters(), 0));
         awaitMetadata(outputs);
         outcomes = new OutcomeLog(bootstrapServers, outputs);
     }
@@ -132,11 +137,7 @@ final class FaultRun implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", applicationId);
         env.put("KAFKA_STATE_DIR", stateDir(instance).toString());
-        env.put("TOPIC_JOBS", topics.jobs());
-        env.put("TOPIC_COMMANDS", topics.commands());
-        env.put("TOPIC_SNAPSHOTS", topics.snapshots());
-        env.put("TOPIC_ERRORS", topics.errors());
-        env.put("TOPIC_DLQ", topics.deadLetters());
+        env.putAll(RunTopics.env(topics));
         JarProcess process = new JarProcess(name + "-" + instance, env, LOGS);
         processes.add(process);
         return process;
@@ -273,8 +274,7 @@ final class FaultRun implements AutoCloseable {
     Map<TopicPartition, Long> endOffsets(List<String> names) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (String topic : names) {
-            int partitions = topic.equals(topics.deadLetters()) ? 1 : PARTITIONS;
-            for (int p = 0; p < partitions; p++) {
+            for (int p = 0; p < partitions.get(topic); p++) {
                 request.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
         }
@@ -407,7 +407,7 @@ final class FaultRun implements AutoCloseable {
     }
 
     static int partition(String key) {
-        return TopicLayout.partitionOf(key.getBytes(StandardCharsets.UTF_8), PARTITIONS);
+        return Partitioners.murmur2(key.getBytes(StandardCharsets.UTF_8), PARTITIONS);
     }
 
     static JsonNode parse(String json) {
@@ -424,16 +424,10 @@ final class FaultRun implements AutoCloseable {
         }
     }
 
-    private void awaitMetadata(List<TopicPartition> partitions) {
-        Map<String, Long> wanted = partitions.stream().collect(Collectors.groupingBy(TopicPartition::topic, Collectors.counting()));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (Map.Entry<String, Long> topic : wanted.entrySet()) {
-            while (producer.partitionsFor(topic.getKey()).size() != topic.getValue()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("No metadata for " + topic.getKey());
-                }
-            }
-        }
+    private void awaitMetadata(List<TopicPartition> outputs) {
+        Map<String, Long> wanted = outputs.stream().collect(Collectors.groupingBy(TopicPartition::topic, Collectors.counting()));
+        Wait.atMost(WAIT, Duration.ZERO).untilAsserted(() -> wanted.forEach((topic, count) ->
+                assertThat(producer.partitionsFor(topic)).as("No metadata for %s", topic).hasSize(count.intValue())));
     }
 
     @Override

@@ -1,19 +1,19 @@
 package cdn.preload.faults;
 
 import cdn.preload.app.local.LocalKafka;
+import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The processor as users run it: {@code java -jar target/preload-job-processor.jar} in a process of
@@ -29,7 +29,7 @@ final class JarProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final int httpPort;
-    private Process process;
+    private ChildProcess process;
     private int starts;
 
     /** @param env the processor's whole environment, HTTP_PORT excepted (a free port is chosen) */
@@ -44,35 +44,20 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts the jar; does not wait for it. */
     JarProcess start() {
-        try {
-            Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m",
-                    "-jar", JAR.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            process = builder.start();
-            starts++;
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process = ChildProcess.java(List.of("-Xmx512m", "-jar", JAR.toString())).name(name).environment(env).logTo(log).start();
+        starts++;
+        return this;
     }
 
-    /** Waits until Kafka Streams reports RUNNING on {@code /health/live}. */
+    /** Waits until Kafka Streams reports RUNNING on {@code /health/live}; fails at once if the process exits. */
     JarProcess awaitRunning(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!"RUNNING".equals(state())) {
-            if (exitsWithin(ASK_AGAIN)) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " not RUNNING after " + timeout.toSeconds() + " s; see " + log);
-            }
-        }
+        Wait.atMost(timeout, ASK_AGAIN).alias(name + " to be RUNNING; see " + log)
+                .failFast(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(name + " exited with " + process.exitCode() + "; see " + log);
+                    }
+                })
+                .until(() -> "RUNNING".equals(state()));
         return this;
     }
 
@@ -81,12 +66,7 @@ final class JarProcess implements AutoCloseable {
      * interface use it between two questions, so that they fail at once when the process dies.
      */
     boolean exitsWithin(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return process.exitsWithin(timeout);
     }
 
     /** The Streams state on {@code /health/live}, or null while it does not answer. */
@@ -127,14 +107,14 @@ final class JarProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no commit, no leaving the group. */
     void kill() {
-        process.destroyForcibly();
-        waitForExit(Duration.ofSeconds(30));
+        process.kill();
+        process.awaitExit(Duration.ofSeconds(30));
     }
 
     /** SIGTERM, as an orchestrator stops it; returns the exit code. */
     int terminate() {
-        process.destroy();
-        return waitForExit(Duration.ofSeconds(60));
+        process.terminate();
+        return process.awaitExit(Duration.ofSeconds(60));
     }
 
     boolean isAlive() {
@@ -149,23 +129,11 @@ final class JarProcess implements AutoCloseable {
         return log;
     }
 
-    private int waitForExit(Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(name + " did not exit within " + timeout.toSeconds() + " s; see " + log);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** SIGKILL, if it still runs. */
     @Override
     public void close() {
-        if (isAlive()) {
-            process.destroyForcibly();
+        if (process != null) {
+            process.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package cdn.preload.faults;
 
+import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,9 +31,10 @@ final class OutcomeLog implements AutoCloseable {
     private final List<TopicPartition> partitions;
     private final List<Received> received = new ArrayList<>();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    /** How long the consumer waits for records in one poll, and a wait between two looks at its condition. */
+    private static final Duration POLL = Duration.ofMillis(100);
+
     private final AtomicBoolean running = new AtomicBoolean(true);
-    /** Counts the consumer's polls; waiters wake at each one to look at their condition again. */
-    private final AtomicLong polls = new AtomicLong();
     private final Thread thread;
     private volatile RuntimeException failure;
 
@@ -56,7 +57,7 @@ final class OutcomeLog implements AutoCloseable {
         try (consumer) {
             while (running.get()) {
                 List<Received> batch = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     batch.add(received(record));
                 }
                 synchronized (received) {
@@ -64,10 +65,6 @@ final class OutcomeLog implements AutoCloseable {
                 }
                 for (TopicPartition partition : partitions) {
                     positions.put(partition, consumer.position(partition));
-                }
-                synchronized (polls) {
-                    polls.incrementAndGet();
-                    polls.notifyAll();
                 }
             }
         } catch (RuntimeException e) {
@@ -113,34 +110,17 @@ final class OutcomeLog implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code condition} holds, looking at it again after each poll of the consumer
-     * (at least every 100 ms); fails after {@code timeout}.
+     * Waits until {@code condition} holds, looking at it again every 100 ms (the consumer's poll);
+     * fails after {@code timeout}, or at once if the consumer has failed.
      */
     void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long seen = polls.get();
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            if (failure != null) {
-                throw new AssertionError("The outcome consumer failed", failure);
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("Waited " + timeout.toSeconds() + " s for " + what);
-            }
-            synchronized (polls) {
-                try {
-                    while (polls.get() == seen && failure == null && (left = deadline - System.nanoTime()) > 0) {
-                        polls.wait(Math.max(1, left / 1_000_000));
+        Wait.atMost(timeout, POLL).alias(what)
+                .failFast(() -> {
+                    if (failure != null) {
+                        throw new AssertionError("The outcome consumer failed", failure);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("Interrupted while waiting for " + what, e);
-                }
-            }
-        }
+                })
+                .until(condition::getAsBoolean);
     }
 
     @Override

@@ -9,10 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The fault suite's results: one row per scenario, written as a Markdown table and as JSON under
- * {@code target/reliability/}. With {@code -Dfaults.report=docs/RELIABILITY.md} the table in that
+ * The fault suite's results: one row per scenario, in sections (one for each class of the suite, in
+ * their numbers' order), written as a Markdown table and as JSON under {@code target/reliability/}. With {@code -Dfaults.report=docs/RELIABILITY.md} the table in that
  * file (between its markers) is replaced too, so the published figures are the suite's own.
  */
 final class ReliabilityReport {
@@ -24,15 +25,19 @@ final class ReliabilityReport {
                int wrong, int jobsChecked, String recovery) {
     }
 
-    private final List<Row> rows = new ArrayList<>();
+    private final Map<Integer, List<Row>> sections = new TreeMap<>();
     private final Map<String, String> run;
 
     ReliabilityReport(Map<String, String> run) {
         this.run = run;
     }
 
-    synchronized void add(Row row) {
-        rows.add(row);
+    synchronized void add(int section, Row row) {
+        sections.computeIfAbsent(section, s -> new ArrayList<>()).add(row);
+    }
+
+    private List<Row> rows() {
+        return sections.values().stream().flatMap(List::stream).toList();
     }
 
     synchronized String table() {
@@ -40,7 +45,7 @@ final class ReliabilityReport {
         text.append("| scenario | faults injected | input records | outcomes checked | missing | duplicated | wrong"
                 + " | jobs checked | recovery |\n");
         text.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-        for (Row row : rows) {
+        for (Row row : rows()) {
             text.append("| ").append(row.scenario()).append(" | ").append(row.faults()).append(" | ")
                     .append(row.inputs()).append(" | ").append(row.outcomesChecked()).append(" | ")
                     .append(row.missing()).append(" | ").append(row.duplicated()).append(" | ")
@@ -58,7 +63,7 @@ final class ReliabilityReport {
             Files.createDirectories(out);
             Files.writeString(out.resolve("table.md"), table(), StandardCharsets.UTF_8);
             Files.write(out.resolve("results.json"), Workload.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(Map.of("run", run, "scenarios", rows)));
+                    .writeValueAsBytes(Map.of("run", run, "scenarios", rows())));
             String target = System.getProperty("faults.report");
             if (target != null && !target.isBlank()) {
                 replaceTable(Path.of(target));

@@ -32,8 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by {@code GET /jobs/{Id}} wherever it was published, and so is its deletion.
  */
 class AnyProducerIT extends RealProcessorTest {
-    private static final int PARTITIONS = TopicDefinitions.fromClasspath().stream()
-            .filter(definition -> definition.role().equals(TopicDefinitions.JOBS)).findFirst().orElseThrow().partitions();
+    private static final int PARTITIONS = Partitioners.partitionsOf(TopicDefinitions.JOBS);
 
     /** How a producer chose the partition of a record keyed by a job Id. */
     enum Placement {

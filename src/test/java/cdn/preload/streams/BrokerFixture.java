@@ -6,6 +6,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +36,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,7 +47,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * The processor as production runs it ({@link ProcessorApp}, as main does) against a real broker, on topics
  * of its own created from {@code topics/}. Inputs are published synchronously; outputs are read
- * with {@code isolation.level=read_committed}, waiting on each with a deadline.
+ * with {@code isolation.level=read_committed}, waiting on each with a deadline (Awaitility).
  */
 final class BrokerFixture implements ProcessorHarness {
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -61,6 +60,7 @@ final class BrokerFixture implements ProcessorHarness {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Deque<ConsumerRecord<byte[], byte[]>>> received = new HashMap<>();
+    private final List<TopicPartition> outputs = new ArrayList<>();
     private ProcessorApp app;
     private KafkaStreams streams;
 
@@ -83,10 +83,7 @@ final class BrokerFixture implements ProcessorHarness {
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", "0");
         env.put("HTTP_AUTH_TOKEN", "token-of-" + env.get("KAFKA_APPLICATION_ID"));
-        for (String role : TopicDefinitions.ROLES) {
-            env.put("TOPIC_" + (role.equals(TopicDefinitions.DLQ) ? "DLQ" : role.toUpperCase()),
-                    TopicDefinitions.nameOf(role, Topics.DEFAULT) + "-" + suffix);
-        }
+        env.putAll(RunTopics.env(RunTopics.suffixed(suffix)));
         env.putAll(extraEnv);
         settings = Settings.fromEnvironment(env);
         try (Admin admin = Admin.create(settings.kafka())) {
@@ -102,7 +99,6 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> outputs = new ArrayList<>();
         List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.ERRORS, TopicDefinitions.DLQ);
         for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
                 .filter(definition -> outputRoles.contains(definition.role())).toList()) {
@@ -185,12 +181,33 @@ final class BrokerFixture implements ProcessorHarness {
         }
     }
 
+    /**
+     * The one outcome produced since the last read: waits for the first, then reads both outcome
+     * topics to their last committed offset, so that any other outcome committed by then is seen.
+     */
     @Override
     public Answer answer() {
         Deque<ConsumerRecord<byte[], byte[]>> snapshots = received.get(topics().snapshots());
         Deque<ConsumerRecord<byte[], byte[]>> errors = received.get(topics().errors());
         await(() -> !snapshots.isEmpty() || !errors.isEmpty(), "an outcome");
-        return snapshots.isEmpty() ? toAnswer(Answer.ERROR, errors.poll()) : toAnswer(Answer.SNAPSHOT, snapshots.poll());
+        readToEnd(topics().snapshots(), topics().errors());
+        List<Answer> all = new ArrayList<>();
+        snapshots.forEach(record -> all.add(toAnswer(Answer.SNAPSHOT, record)));
+        errors.forEach(record -> all.add(toAnswer(Answer.ERROR, record)));
+        snapshots.clear();
+        errors.clear();
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one outcome, got " + all);
+        }
+        return all.get(0);
+    }
+
+    /** Reads {@code topics} up to their last committed offsets as they are now. */
+    private void readToEnd(String... topics) {
+        List<TopicPartition> partitions = outputs.stream().filter(p -> List.of(topics).contains(p.topic())).toList();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions); // read_committed: the last stable offsets
+        await(() -> ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue()),
+                "the outcomes to be read to their last committed offset");
     }
 
     @Override
@@ -239,30 +256,24 @@ final class BrokerFixture implements ProcessorHarness {
      * partitions are there (each unanswered ask is a metadata request to the broker).
      */
     private List<PartitionInfo> awaitPartitions(TopicDefinition topic) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic.name(), WAIT);
-            if (partitions.size() == topic.partitions()) {
-                return partitions;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for the partitions of " + topic.name()
-                        + ", found " + partitions);
-            }
-        }
+        return Wait.atMost(WAIT, Duration.ZERO).alias("the " + topic.partitions() + " partitions of " + topic.name())
+                .until(() -> consumer.partitionsFor(topic.name(), WAIT), partitions -> partitions.size() == topic.partitions());
     }
 
-    /** Polls the outputs until {@code condition} holds; fails after {@link #WAIT}. */
+    /**
+     * Waits until {@code condition} holds, polling the outputs for up to 100 ms before each question
+     * after the first; fails after {@link #WAIT}.
+     */
     void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Waited " + WAIT.toSeconds() + " s for " + what);
-            }
+        if (condition.getAsBoolean()) {
+            return;
+        }
+        Wait.atMost(WAIT, Duration.ZERO).alias(what).until(() -> {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 received.get(record.topic()).add(record);
             }
-        }
+            return condition.getAsBoolean();
+        });
     }
 
     private static Answer toAnswer(String topic, ConsumerRecord<byte[], byte[]> record) {
@@ -270,11 +281,7 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return new DeadLetter(record.key(), record.value(), headers);
+        return DeadLetter.of(record.key(), record.value(), record.headers());
     }
 
     Properties kafka() {

@@ -7,7 +7,7 @@ import cdn.preload.app.local.LocalKafka;
 import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
-import java.io.IOException;
+import cdn.preload.testing.ChildProcess;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -156,8 +156,8 @@ class HttpUnderStressIT {
         }
     }
 
-    private static void signal(String signal, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, pid).isTrue();
+    private static void signal(String signal, long pid) {
+        ChildProcess.Result kill = ChildProcess.command("kill", "-" + signal, Long.toString(pid)).run(Duration.ofSeconds(10));
+        assertThat(kill.exitCode()).as("kill -%s %d: %s", signal, pid, kill.output()).isZero();
     }
 }

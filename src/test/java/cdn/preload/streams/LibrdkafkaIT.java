@@ -9,18 +9,19 @@ import static cdn.preload.streams.ProcessorHarness.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ProcessorHarness.Answer;
-import java.io.IOException;
-import java.io.OutputStream;
+import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.ChildProcess.Result;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * python3-confluent-kafka}; {@code .ci/run} installs both).
  */
 class LibrdkafkaIT extends RealProcessorTest {
-    private static final int PARTITIONS = 6;
+    /** The partitions of the jobs topic, and of the commands topic (the same number). */
+    private static final int PARTITIONS = Partitioners.partitionsOf(TopicDefinitions.JOBS);
     private static final String PYTHON_PRODUCE = String.join("\n",
             "import sys",
             "from confluent_kafka import Producer",
@@ -42,10 +44,6 @@ class LibrdkafkaIT extends RealProcessorTest {
             "producer.produce(sys.argv[2], key=sys.argv[3].encode(), value=sys.argv[4].encode(), timestamp=timestamp)",
             "if producer.flush(30) != 0:",
             "    sys.exit('not delivered')");
-
-    /** What a child process printed, and how it ended. */
-    record Run(int exitCode, String output) {
-    }
 
     @Test
     void jobsAndResetsPublishedWithKcatAreAnsweredWhateverPartitionerEachUsed() {
@@ -58,7 +56,7 @@ class LibrdkafkaIT extends RealProcessorTest {
             jobLines.append(id).append('|').append(new String(Json.write(withId(id)), StandardCharsets.UTF_8)).append('\n');
         }
 
-        Run published = kcat(fixture.topics().jobs(), jobLines.toString());
+        Result published = kcat(fixture.topics().jobs(), jobLines.toString());
 
         assertThat(published.exitCode()).as(published.output()).isZero();
         assertThat(recordsPerPartition(fixture.topics().jobs())).as("kcat placed each job by CRC32")
@@ -90,7 +88,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         assertThat(recordsPerPartition(fixture.topics().commands()))
                 .as("the first reset placed by CRC32, the second (murmur2_random) and the third by murmur2").isEqualTo(placed);
 
-        Run read = run(List.of("kcat", "-C", "-b", bootstrap(), "-t", fixture.topics().snapshots(),
+        Result read = run(List.of("kcat", "-C", "-b", bootstrap(), "-t", fixture.topics().snapshots(),
                 "-X", "isolation.level=read_committed", "-o", "beginning", "-c", "3", "-e", "-q", "-f", "%k\\n"), "");
         assertThat(read.output().lines().sorted().toList()).isEqualTo(ids.stream().sorted().toList());
     }
@@ -100,11 +98,11 @@ class LibrdkafkaIT extends RealProcessorTest {
         String python = python();
         String id = idPlacedApart(new Random(11));
 
-        Run job = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().jobs(), id,
+        Result job = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().jobs(), id,
                 new String(Json.write(withId(id)), StandardCharsets.UTF_8)), "");
         assertThat(job.exitCode()).as(job.output()).isZero();
         fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
-        Run reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
+        Result reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
                 command("r-py", id, EXAMPLE_UID)), "");
         assertThat(reset.exitCode()).as(reset.output()).isZero();
 
@@ -126,7 +124,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         fixture.publishAt(fixture.topics().jobs(), null, bytes(id), Json.write(withId(id)), fixture.t0().minusSeconds(1));
         fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
 
-        Run reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
+        Result reset = run(List.of(python, "-c", PYTHON_PRODUCE, bootstrap(), fixture.topics().commands(), id,
                 command("r-untimed", id, EXAMPLE_UID), "-1"), "");
         assertThat(reset.exitCode()).as(reset.output()).isZero();
 
@@ -135,7 +133,7 @@ class LibrdkafkaIT extends RealProcessorTest {
         assertThat(fixture.answer().json().get("RequestId").asText()).isEqualTo("r-next");
     }
 
-    private Run kcat(String topic, String lines, String... options) {
+    private Result kcat(String topic, String lines, String... options) {
         List<String> command = new ArrayList<>(List.of("kcat", "-P", "-b", bootstrap(), "-t", topic, "-K", "|"));
         command.addAll(List.of(options));
         return run(command, lines);
@@ -187,23 +185,11 @@ class LibrdkafkaIT extends RealProcessorTest {
         }
     }
 
-    /** Runs {@code command} with {@code input} on its standard input; a command that cannot start exits 127. */
-    private static Run run(List<String> command, String input) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Run(-1, "timed out: " + command);
-            }
-            return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return new Run(127, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Runs {@code command} with {@code input} on its standard input, for at most a minute; a command
+     * that cannot start exits 127.
+     */
+    private static Result run(List<String> command, String input) {
+        return ChildProcess.command(command).input(input).run(Duration.ofSeconds(60));
     }
 }

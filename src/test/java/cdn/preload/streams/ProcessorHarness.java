@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * What a scenario needs from a running processor, whether a TopologyTestDriver or a real broker:
@@ -36,7 +39,7 @@ interface ProcessorHarness extends AutoCloseable {
     /** Publishes a command; where it landed on the commands topic. */
     Position send(byte[] key, byte[] value, Instant time);
 
-    /** The next outcome, on either outcome topic. */
+    /** The one outcome, on either outcome topic, produced since the last read; more than one fails. */
     Answer answer();
 
     /** The next {@code count} snapshots, in order. */
@@ -108,6 +111,15 @@ interface ProcessorHarness extends AutoCloseable {
 
     /** A record on the dead letter queue: the original bytes and the failure headers. */
     record DeadLetter(byte[] key, byte[] value, Map<String, String> headers) {
+        /** A dead letter as either fixture reads it, its headers as text. */
+        static DeadLetter of(byte[] key, byte[] value, Headers headers) {
+            Map<String, String> text = new LinkedHashMap<>();
+            for (Header header : headers) {
+                text.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+            return new DeadLetter(key, value, text);
+        }
+
         String header(String name) {
             return headers.get(name);
         }

@@ -35,7 +35,7 @@ class ReroutedTopologyTest extends ResetScenarios {
     }
 
     private static boolean home(String id, int partitions) {
-        return TopicLayout.partitionOf(TopicLayout.keyOf(id), partitions) == 0;
+        return Partitioners.murmur2(TopicLayout.keyOf(id), partitions) == 0;
     }
 
     @Test

@@ -5,17 +5,13 @@ import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -164,11 +160,7 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     private static DeadLetter deadLetter(TestRecord<byte[], byte[]> record) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return new DeadLetter(record.key(), record.value(), headers);
+        return DeadLetter.of(record.key(), record.value(), record.headers());
     }
 
     private static <T> List<T> exactly(int count, List<T> found) {

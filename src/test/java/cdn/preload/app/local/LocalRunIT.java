@@ -1,13 +1,14 @@
 package cdn.preload.app.local;
 
-import cdn.preload.app.cli.Cli;
-import cdn.preload.streams.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
+import cdn.preload.app.cli.Cli;
+import cdn.preload.streams.TestBroker;
+import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.ChildProcess.Result;
+import cdn.preload.testing.Wait;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -16,17 +17,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,38 +36,24 @@ import org.junit.jupiter.api.Test;
 /** The README's run command, bin/run, as a user runs it: a broker, the topics, the processor, and a clean stop. */
 class LocalRunIT {
     private static final Duration READY = Duration.ofSeconds(180);
+    /** How long a wait on bin/run gives it between two looks. */
+    private static final Duration LOOK_AGAIN = Duration.ofMillis(100);
 
-    private record Run(Process process, List<String> output, Thread reader) {
-        boolean printed(String text) {
-            return output.stream().anyMatch(line -> line.contains(text));
-        }
+    /**
+     * bin/run with {@code env} added to this JVM's environment (a cluster named there taken out), its
+     * output kept; closing it stops it as a supervisor would, and kills it, with its broker, if it
+     * has not stopped within a minute.
+     */
+    private static ChildProcess start(Map<String, String> env) {
+        return ChildProcess.command("bin/run").withoutEnv("KAFKA_BOOTSTRAP_SERVERS").env(env)
+                .closeGrace(Duration.ofSeconds(60)).start();
     }
 
-    private static Run start(Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bin/run").redirectErrorStream(true);
-        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                lines.lines().forEach(output::add);
-            } catch (IOException e) {
-                output.add("(output closed: " + e + ")");
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return new Run(process, output, reader);
-    }
-
-    private static void await(Run run, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + READY.toNanos();
-        while (!run.printed(text)) {
-            assertThat(run.process().isAlive()).as("bin/run exited early:\n%s", String.join("\n", run.output())).isTrue();
-            assertThat(System.nanoTime()).as("waiting for '%s'", text).isLessThan(deadline);
-            run.process().waitFor(100, TimeUnit.MILLISECONDS);
-        }
+    /** Waits until bin/run prints {@code text}; fails at once if it exits. */
+    private static void await(ChildProcess run, String text) {
+        Wait.atMost(READY, LOOK_AGAIN).alias("waiting for '" + text + "'")
+                .failFast(() -> assertThat(run.isAlive()).as("bin/run exited early:\n%s", run.output()).isTrue())
+                .until(() -> run.printed(text));
     }
 
     @Test
@@ -76,41 +61,41 @@ class LocalRunIT {
         int port = LocalKafka.freePort();
         Path dir = Files.createTempDirectory("preload-local-run");
         long started = System.nanoTime();
-        Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+        try (ChildProcess run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
                 "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
-                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"));
-        List<ProcessHandle> family;
-        try {
-            await(run, "REBALANCING -> RUNNING");
-            System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
-            assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
-            family = List.copyOf(run.process().toHandle().descendants().toList());
-            assertThat(family).as("the broker runs as a child process").hasSize(1);
-            assertIgnoresSigint(family.get(0));
+                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"))) {
+            List<ProcessHandle> family;
+            try {
+                await(run, "REBALANCING -> RUNNING");
+                System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
+                assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
+                family = List.copyOf(run.handle().descendants().toList());
+                assertThat(family).as("the broker runs as a child process").hasSize(1);
+                assertIgnoresSigint(family.get(0));
 
-            String bootstrap = "localhost:" + port;
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                    new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("preload-jobs", "665d3af3621bccf3fe29e1a4",
-                        "{\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\",\"UrlSubmitted\":3,\"TaskSubmitted\":3}")).get();
-                producer.send(new ProducerRecord<>("preload-job-reset-commands", "665d3af3621bccf3fe29e1a4",
-                        "{\"RequestId\":\"r-1\",\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\"}")).get();
+                String bootstrap = "localhost:" + port;
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                        new StringSerializer(), new StringSerializer())) {
+                    producer.send(new ProducerRecord<>("preload-jobs", "665d3af3621bccf3fe29e1a4",
+                            "{\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\",\"UrlSubmitted\":3,\"TaskSubmitted\":3}")).get();
+                    producer.send(new ProducerRecord<>("preload-job-reset-commands", "665d3af3621bccf3fe29e1a4",
+                            "{\"RequestId\":\"r-1\",\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\"}")).get();
+                }
+                assertThat(readOneSnapshot(bootstrap)).isEqualTo("{\"RequestId\":\"r-1\",\"AliUid\":\"u-1\",\"CreatedAt\":null,"
+                        + "\"Domains\":null,\"ErrorInfo\":null,\"FailedFileOss\":null,\"FileId\":null,"
+                        + "\"Id\":\"665d3af3621bccf3fe29e1a4\",\"InsertWay\":null,\"Name\":null,\"SiteId\":null,"
+                        + "\"TaskSubmitted\":0,\"TaskType\":null,\"UrlCount\":null,\"UrlSubmitted\":0}");
+            } finally {
+                // SIGTERM, as a supervisor would (Ctrl-C is SIGINT, handled alike), to bin/run alone; its
+                // output stays open, and we want to read how it stops.
+                run.terminate();
             }
-            assertThat(readOneSnapshot(bootstrap)).isEqualTo("{\"RequestId\":\"r-1\",\"AliUid\":\"u-1\",\"CreatedAt\":null,"
-                    + "\"Domains\":null,\"ErrorInfo\":null,\"FailedFileOss\":null,\"FileId\":null,"
-                    + "\"Id\":\"665d3af3621bccf3fe29e1a4\",\"InsertWay\":null,\"Name\":null,\"SiteId\":null,"
-                    + "\"TaskSubmitted\":0,\"TaskType\":null,\"UrlCount\":null,\"UrlSubmitted\":0}");
-        } finally {
-            // SIGTERM, as a supervisor would (Ctrl-C is SIGINT, handled alike). Process.destroy() would
-            // also close our end of its output, and we want to read how it stops.
-            run.process().toHandle().destroy();
+            assertThat(run.exitsWithin(Duration.ofSeconds(60))).as("bin/run stops").isTrue();
+            for (ProcessHandle child : family) {
+                assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
+            }
+            assertThat(run.printed("Stopping the local Kafka broker...")).as(run.output()).isTrue();
         }
-        assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("bin/run stops").isTrue();
-        for (ProcessHandle child : family) {
-            assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
-        }
-        run.reader().join(TimeUnit.SECONDS.toMillis(10));
-        assertThat(run.printed("Stopping the local Kafka broker...")).as(String.join("\n", run.output())).isTrue();
         TestBroker.delete(dir);
     }
 
@@ -121,13 +106,12 @@ class LocalRunIT {
      */
     @Test
     void theReadmesCommandLineAndKcatExamplesWorkInAnyMix() throws Exception {
-        assumeTrue(kcat(List.of("-V"), "").exitValue() == 0, "kcat is not installed (apt-get install -y kcat)");
+        assumeTrue(kcat(List.of("-V"), "").exitCode() == 0, "kcat is not installed (apt-get install -y kcat)");
         int port = LocalKafka.freePort();
         Path dir = Files.createTempDirectory("preload-local-run");
-        Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+        try (ChildProcess run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
                 "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
-                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"));
-        try {
+                "LOCAL_KAFKA_DIR", dir.toString(), "HTTP_PORT", "0"))) {
             await(run, "REBALANCING -> RUNNING");
             String bootstrap = "localhost:" + port;
             URI jobs = URI.create("http://localhost:" + httpPort(run) + "/jobs/");
@@ -137,15 +121,14 @@ class LocalRunIT {
             awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622"), token, 200);
             assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-job-reset-commands", "-K|"),
                     "665d3af3621bccf3fe29e1a4|{\"RequestId\":\"r-kcat\",\"Id\":\"665d3af3621bccf3fe29e1a4\","
-                            + "\"AliUid\":\"15685865xxx14622\"}\n").exitValue()).isZero();
-            Process read = kcat(List.of("-C", "-b", bootstrap, "-t", "preload-job-snapshots", "-X",
+                            + "\"AliUid\":\"15685865xxx14622\"}\n").exitCode()).isZero();
+            Result read = kcat(List.of("-C", "-b", bootstrap, "-t", "preload-job-snapshots", "-X",
                     "isolation.level=read_committed", "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%s\n"), "");
-            assertThat(new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .startsWith("{\"RequestId\":\"r-kcat\",\"AliUid\":\"15685865xxx14622\"");
+            assertThat(read.output()).startsWith("{\"RequestId\":\"r-kcat\",\"AliUid\":\"15685865xxx14622\"");
 
             assertThat(kcat(List.of("-P", "-b", bootstrap, "-t", "preload-jobs", "-K|"), "665d3af3621bccf3fe29e1ff|"
                     + "{\"Id\":\"665d3af3621bccf3fe29e1ff\",\"Name\":\"example\",\"AliUid\":\"15685865xxx14622\","
-                    + "\"UrlCount\":2,\"UrlSubmitted\":1,\"TaskSubmitted\":1}\n").exitValue()).isZero();
+                    + "\"UrlCount\":2,\"UrlSubmitted\":1,\"TaskSubmitted\":1}\n").exitCode()).isZero();
             awaitStatus(run, jobs.resolve("665d3af3621bccf3fe29e1ff?AliUid=15685865xxx14622"), token, 200);
             CliRun reset = cli("reset", "--id", "665d3af3621bccf3fe29e1ff", "--uid", "15685865xxx14622", "--request-id", "r-cli",
                     "--bootstrap-servers", bootstrap);
@@ -153,9 +136,7 @@ class LocalRunIT {
             assertThat(reset.out()).contains("\"RequestId\": \"r-cli\"", "\"Id\": \"665d3af3621bccf3fe29e1ff\"",
                     "\"UrlSubmitted\": 0");
         } finally {
-            run.process().toHandle().destroy();
-            run.process().waitFor(60, TimeUnit.SECONDS);
-            TestBroker.delete(dir);
+            TestBroker.delete(dir); // bin/run was stopped as it is closed: SIGTERM, and a minute to stop
         }
     }
 
@@ -169,45 +150,40 @@ class LocalRunIT {
         return new CliRun(code, out.toString(), err.toString());
     }
 
-    /** kcat with {@code args}, {@code input} on its standard input, once it has exited (within a minute). */
-    private static Process kcat(List<String> args, String input) throws InterruptedException, IOException {
+    /**
+     * kcat with {@code args}, {@code input} on its standard input, once it has exited (within a
+     * minute): its exit code (127 where it is not installed) and standard output; its errors go to
+     * the console.
+     */
+    private static Result kcat(List<String> args, String input) {
         List<String> command = new java.util.ArrayList<>(List.of("kcat"));
         command.addAll(args);
-        try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try (var stdin = process.getOutputStream()) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kcat %s ends", args).isTrue();
-            return process;
-        } catch (IOException notInstalled) {
-            return new ProcessBuilder("false").start();
-        }
+        Result result = ChildProcess.command(command).errorsToConsole().input(input).run(Duration.ofSeconds(60));
+        assertThat(result.exitCode()).as("kcat %s ends", args).isNotEqualTo(ChildProcess.TIMED_OUT);
+        return result;
     }
 
     /** The HTTP port the processor printed that it listens on. */
-    private static int httpPort(Run run) {
-        Matcher port = run.output().stream().map(Pattern.compile("HTTP interface on [^ ]+:(\\d+)")::matcher)
+    private static int httpPort(ChildProcess run) {
+        Matcher port = run.lines().stream().map(Pattern.compile("HTTP interface on [^ ]+:(\\d+)")::matcher)
                 .filter(Matcher::find).findFirst().orElseThrow();
         return Integer.parseInt(port.group(1));
     }
 
     /** The bearer token of bin/run's ready curl line. */
-    private static String printedToken(Run run) {
-        Matcher token = run.output().stream().map(Pattern.compile("curl -H 'Authorization: Bearer ([0-9a-f]{64})'")::matcher)
+    private static String printedToken(ChildProcess run) {
+        Matcher token = run.lines().stream().map(Pattern.compile("curl -H 'Authorization: Bearer ([0-9a-f]{64})'")::matcher)
                 .filter(Matcher::find).findFirst().orElseThrow(() -> new AssertionError("no curl line: " + run.output()));
         return token.group(1);
     }
 
-    /** Waits until {@code uri} answers {@code status}, asking again each time bin/run has not exited for 100 ms. */
-    private static void awaitStatus(Run run, URI uri, String token, int status) throws Exception {
+    /** Waits until {@code uri} answers {@code status}, asking again every 100 ms; fails at once if bin/run exits. */
+    private static void awaitStatus(ChildProcess run, URI uri, String token, int status) {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + READY.toNanos();
-        while (http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != status) {
-            assertThat(System.nanoTime()).as("waiting for %s to answer %d", uri, status).isLessThan(deadline);
-            assertThat(run.process().waitFor(100, TimeUnit.MILLISECONDS)).as("bin/run exited early").isFalse();
-        }
+        Wait.atMost(READY, LOOK_AGAIN).alias("waiting for " + uri + " to answer " + status)
+                .failFast(() -> assertThat(run.isAlive()).as("bin/run exited early").isTrue())
+                .until(() -> http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == status);
     }
 
     @Test
@@ -215,14 +191,13 @@ class LocalRunIT {
         Path dir = Files.createTempDirectory("preload-local-run");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
             int port = taken.getLocalPort();
-            Run run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port), "LOCAL_KAFKA_DIR", dir.toString()));
-
-            assertThat(run.process().waitFor(READY.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(run.process().exitValue()).isEqualTo(1);
-            run.reader().join(TimeUnit.SECONDS.toMillis(10));
-            assertThat(String.join("\n", run.output())).contains("preload-job-processor: Port " + port
-                    + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
-                    + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
+            try (ChildProcess run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port), "LOCAL_KAFKA_DIR", dir.toString()))) {
+                assertThat(run.exitsWithin(READY)).isTrue();
+                assertThat(run.exitCode()).isEqualTo(1);
+                assertThat(run.output()).contains("preload-job-processor: Port " + port
+                        + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
+                        + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
+            }
         } finally {
             TestBroker.delete(dir);
         }
@@ -248,13 +223,9 @@ class LocalRunIT {
                 "bootstrap.servers", bootstrap, "group.id", "local-run-it", "auto.offset.reset", "earliest",
                 "isolation.level", "read_committed"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("preload-job-snapshots"));
-            long deadline = System.nanoTime() + READY.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    return record.value();
-                }
-            }
-            throw new AssertionError("no snapshot within " + READY.toSeconds() + " s");
+            ConsumerRecords<String, String> records = Wait.atMost(READY, Duration.ZERO).alias("a snapshot")
+                    .until(() -> consumer.poll(Duration.ofMillis(200)), polled -> !polled.isEmpty());
+            return records.iterator().next().value();
         }
     }
 }

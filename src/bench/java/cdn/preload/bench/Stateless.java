@@ -6,11 +6,13 @@ import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.testing.Wait;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,7 +54,7 @@ public final class Stateless {
         return jobs.get(command.id()).snapshot(command.requestId());
     }
 
-    /** Every job of the topic, read to its end. */
+    /** Every job of the topic, read to its end (within 20 minutes). */
     private static Map<String, StoredJob> readJobs(String bootstrap, String topic) {
         Map<String, StoredJob> jobs = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -63,10 +65,14 @@ public final class Stateless {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    jobs.put(record.key(), StoredJob.of(Json.read(record.value(), Job.class).restarted()));
-                }
+            BooleanSupplier read = () -> partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            if (!read.getAsBoolean()) {
+                Wait.atMost(Duration.ofMinutes(20), Duration.ZERO).alias("the jobs of " + topic + " read to their end").until(() -> {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        jobs.put(record.key(), StoredJob.of(Json.read(record.value(), Job.class).restarted()));
+                    }
+                    return read.getAsBoolean();
+                });
             }
         }
         return jobs;

@@ -1,5 +1,6 @@
 package cdn.preload.bench;
 
+import cdn.preload.testing.Wait;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class Observer implements AutoCloseable {
     private static final byte[] REQUEST_ID = "\"RequestId\":\"".getBytes(StandardCharsets.UTF_8);
+    /** How long a topic just created may take to be known (each question waits up to 10 s for the broker). */
+    private static final Duration METADATA = Duration.ofMinutes(2);
 
     private final AtomicLong count = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -47,10 +50,8 @@ final class Observer implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> found;
-            do {
-                found = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            } while (found.isEmpty());
+            List<PartitionInfo> found = Wait.atMost(METADATA, Duration.ZERO).alias("the partitions of " + topic)
+                    .until(() -> consumer.partitionsFor(topic, Duration.ofSeconds(10)), known -> !known.isEmpty());
             found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);

@@ -7,8 +7,8 @@ import static cdn.preload.streams.Examples.exampleJobWith;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Locale;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a job update costs on the stream thread when the replay memory holds many answers for that
@@ -21,6 +21,8 @@ import java.util.Locale;
  * mvn -B -q -DskipTests test-compile
  * java -cp "target/test-classes:target/classes:$(cat target/broker.classpath)" cdn.preload.streams.JobUpdateFloodBenchmark
  * </pre>
+ *
+ * (Its source is in {@code src/bench/java}, compiled with the tests.)
  */
 public final class JobUpdateFloodBenchmark {
     private JobUpdateFloodBenchmark() {
@@ -48,16 +50,20 @@ public final class JobUpdateFloodBenchmark {
                     EXAMPLE_ID, (System.nanoTime() - filling) / 1e9);
 
             Instant updateTime = t0.plusSeconds(13L * snapshots + 200);
-            double[] millis = new double[updates];
+            double first = 0;
+            Histogram later = new Histogram(3); // nanoseconds, to three significant digits
             for (int i = 0; i < updates; i++) {
                 long start = System.nanoTime();
                 fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed-" + i, i, i), updateTime.plusMillis(i));
-                millis[i] = (System.nanoTime() - start) / 1e6;
+                long nanos = System.nanoTime() - start;
+                if (i == 0) {
+                    first = nanos / 1e6;
+                } else {
+                    later.recordValue(nanos);
+                }
             }
-            double[] later = Arrays.copyOfRange(millis, 1, millis.length);
-            Arrays.sort(later);
             System.out.printf(Locale.ROOT, "job update: first %.2f ms, later ones median %.2f ms (min %.2f, max %.2f), %d updates%n",
-                    millis[0], later[later.length / 2], later[0], later[later.length - 1], updates);
+                    first, later.getValueAtPercentile(50) / 1e6, later.getMinValue() / 1e6, later.getMaxValue() / 1e6, updates);
             long replay = System.nanoTime();
             fixture.reset("accepted-0", EXAMPLE_ID, EXAMPLE_UID, updateTime.plusSeconds(1));
             System.out.printf(Locale.ROOT, "replay of the first accepted reset after the updates: %.2f ms, %s%n",

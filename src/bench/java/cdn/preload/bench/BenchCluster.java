@@ -1,0 +1,171 @@
+package cdn.preload.bench;
+
+import cdn.preload.app.local.LocalKafka;
+import cdn.preload.app.runtime.TopicSetup;
+import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.Partitioners;
+import cdn.preload.streams.RunTopics;
+import cdn.preload.streams.TestBroker;
+import cdn.preload.streams.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The benchmark's one local broker and what it publishes there: the topics of each run (as
+ * {@code topics/} defines them), the jobs and the commands, and the environment of each application
+ * drained from them.
+ *
+ * <p>The broker's log goes to {@code bench.dir} and the processors' state to {@code bench.state.dir}
+ * (by default java.io.tmpdir, on disk as in production). The broker stands in for a cluster on
+ * machines of its own: here it shares the one disk with everything else, and its writeback stalled
+ * every process on the machine for up to a tenth of a second at a time (docs/PERFORMANCE.md,
+ * "Latency"), so its log goes to memory where there is a tmpfs.
+ */
+final class BenchCluster implements AutoCloseable {
+    /** The partitions of the commands topic, and so of the baselines' output topics. */
+    static final int PARTITIONS = Partitioners.partitionsOf(TopicDefinitions.COMMANDS);
+    /** RequestIds as long as the UUIDs an API front end would send. */
+    static final String REQUEST_ID_PADDING = "-7c1f0b8e-4e5d-4c8a-9b1e";
+    private static final long STEP_MS = 2; // 10,000 jobs × 2 ms: a job's commands are 20 s apart, under 5 per minute
+
+    final LocalKafka broker;
+    final Path dir;
+    final Path stateDir;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final long t0 = Instant.now().minus(Duration.ofHours(3)).toEpochMilli();
+    private long clock;
+
+    BenchCluster() throws IOException {
+        dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", brokerDirDefault())), "preload-bench");
+        stateDir = Files.createTempDirectory(Path.of(System.getProperty("bench.state.dir", System.getProperty("java.io.tmpdir"))),
+                "preload-bench-state");
+        broker = TestBroker.startOwn(dir.resolve("broker"));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static String brokerDirDefault() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.toString() : System.getProperty("java.io.tmpdir");
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** The five topics of a run, named with {@code suffix}, created as {@code topics/} defines them. */
+    Topics topics(String suffix) {
+        Topics topics = RunTopics.suffixed(suffix);
+        TopicSetup.Report created = TopicSetup.ensure(admin, TopicDefinitions.forTopics(topics));
+        if (!created.ok()) {
+            throw new IllegalStateException(created.errors().toString());
+        }
+        return topics;
+    }
+
+    /** An output topic of a baseline, with the commands topic's partitions. */
+    String createTopic(String name) throws Exception {
+        admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1))).all().get();
+        return name;
+    }
+
+    void publishJobs(Topics topics, List<BenchJob> jobList) {
+        for (BenchJob job : jobList) {
+            send(topics.jobs(), job.id(), job.json(), t0 - 1);
+        }
+        producer.flush();
+    }
+
+    /** Command timestamps start again from the start, 3 hours back. */
+    void rewindClock() {
+        clock = t0;
+    }
+
+    /** {@code count} commands over the jobs in turn; every {@code badEvery}-th one truncated (0: none). */
+    void publishCommands(String topic, List<BenchJob> jobList, int count, int badEvery) {
+        for (int i = 0; i < count; i++) {
+            BenchJob job = jobList.get(i % jobList.size());
+            byte[] value = job.command("req-" + i + REQUEST_ID_PADDING);
+            if (badEvery > 0 && i % badEvery == 0) {
+                value = Arrays.copyOf(value, value.length / 2);
+            }
+            sendCommand(topic, job, value);
+        }
+        producer.flush();
+    }
+
+    /** One command, with the next timestamp; not flushed. */
+    void sendCommand(String topic, BenchJob job, byte[] value) {
+        send(topic, job.id(), value, clock);
+        clock += STEP_MS;
+    }
+
+    private void send(String topic, String key, byte[] value, long timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    Map<String, String> processorEnv(Topics topics, String applicationId, String guarantee) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_APPLICATION_ID", applicationId);
+        env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
+        env.put("KAFKA_STATE_DIR", stateDir.resolve("state-" + applicationId).toString());
+        env.putAll(RunTopics.env(topics));
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
+        env.put("HTTP_AUTH_TOKEN", "bench-token-" + applicationId);
+        env.putAll(extraEnv());
+        return env;
+    }
+
+    /** The baselines' environment: the processor's Streams settings, their own application id and topics. */
+    Map<String, String> baselineEnv(String applicationId, String guarantee, String in, String out) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_APPLICATION_ID", applicationId);
+        env.put("KAFKA_PROCESSING_GUARANTEE", guarantee);
+        env.put("KAFKA_STATE_DIR", stateDir.resolve("state-" + applicationId).toString());
+        env.put("BENCH_IN", in);
+        env.put("BENCH_OUT", out);
+        env.putAll(extraEnv());
+        return env;
+    }
+
+    /** Settings for every variant alike, to compare configurations: -Dbench.env=KAFKA_BATCH_SIZE=262144,... */
+    private static Map<String, String> extraEnv() {
+        Map<String, String> env = new HashMap<>();
+        for (String setting : System.getProperty("bench.env", "").split(",")) {
+            if (!setting.isBlank()) {
+                env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+            }
+        }
+        return env;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        admin.close();
+        broker.stop();
+        TestBroker.delete(dir);
+        TestBroker.delete(stateDir);
+    }
+}

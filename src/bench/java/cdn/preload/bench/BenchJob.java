@@ -1,0 +1,42 @@
+package cdn.preload.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** A job of the benchmark: its JSON is rendered when published, so a million of them fit in memory. */
+record BenchJob(int index, String id) {
+    /** {@code count} jobs with random Ids from {@code random}. */
+    static List<BenchJob> generate(int count, Random random) {
+        List<BenchJob> list = new ArrayList<>(count);
+        char[] id = new char[24];
+        for (int i = 0; i < count; i++) {
+            for (int d = 0; d < 24; d++) {
+                id[d] = Character.forDigit(random.nextInt(16), 16);
+            }
+            list.add(new BenchJob(i, new String(id)));
+        }
+        return list;
+    }
+
+    String aliUid() {
+        return "15685865" + (100000000 + index % 5000);
+    }
+
+    /** The size of the API page's example (about 450 bytes of JSON). */
+    byte[] json() {
+        return ("{\"Id\":\"" + id + "\",\"Name\":\"example-" + index + "\",\"SiteId\":" + (190007158391808L + index)
+                + ",\"AliUid\":\"" + aliUid() + "\",\"Domains\":\"testurl" + index + ".com\",\"TaskType\":\"preload\","
+                + "\"InsertWay\":\"oss\",\"FileId\":\"665d3b48621bccf3fe29e1a7\",\"UrlCount\":2,\"UrlSubmitted\":1,"
+                + "\"TaskSubmitted\":1,\"ErrorInfo\":\"invalid domain:test.com\",\"FailedFileOss\":"
+                + "\"https://xxxobject.oss-cn-reginon.aliyuncs.com/9d91_xxxxxxxxxxx_158bb6e0f97c477791209bb46bd599f7\","
+                + "\"CreatedAt\":\"2024-06-02T02:23:26Z\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A reset command for this job. */
+    byte[] command(String requestId) {
+        return ("{\"RequestId\":\"" + requestId + "\",\"Id\":\"" + id
+                + "\",\"AliUid\":\"" + aliUid() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,201 @@
+package cdn.preload.bench;
+
+import cdn.preload.bench.BenchProcesses.CpuSample;
+import cdn.preload.streams.TestBroker;
+import cdn.preload.streams.Topics;
+import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.Wait;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
+ * at_least_once, the same preloaded commands are drained by a pass-through Streams app, a plain
+ * transactional copy loop and the processor (each in a JVM of its own, same Streams settings, the
+ * first {@code bench.warmup} commands not measured); then the processor's latency at fixed
+ * fractions of its maximum rate ({@link LatencyRun}); then a scale run with a million jobs. Figures,
+ * with CPU by thread group for each variant and for the broker, go to {@code target/bench/results.json}
+ * and {@code results.md} ({@link BenchReport}); latency timelines to {@code target/bench/latency-*.csv}.
+ * This class runs it all in order; {@link BenchCluster} publishes.
+ */
+public final class EndToEndBenchmark {
+    private static final Path OUT = BenchReport.OUT;
+
+    private final int jobs = Integer.getInteger("bench.jobs", 10_000);
+    private final int commands = Integer.getInteger("bench.commands", 500_000);
+    /** Commands drained before the measured ones, to warm each new JVM up (its JIT compiler above all). */
+    private final int warmup = Integer.getInteger("bench.warmup", 200_000);
+    private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
+    private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
+    /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, latency (default: all). */
+    private final List<String> variants = List.of(System.getProperty("bench.variants",
+            "passthrough,copy,stateless,outcome-log,bad,latency").split(","));
+    private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
+    private final BenchReport report = new BenchReport();
+    private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
+    private BenchCluster cluster;
+
+    public static void main(String[] args) throws Exception {
+        new EndToEndBenchmark().run();
+    }
+
+    private void run() throws Exception {
+        BenchCluster started = new BenchCluster();
+        cluster = started;
+        ObjectNode results = report.results;
+        results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", one local KRaft broker (Kafka 4.4.0), every application in its own JVM with " + BenchProcesses.HEAP);
+        results.put("brokerFileSystem", Files.getFileStore(cluster.dir).type())
+                .put("stateFileSystem", Files.getFileStore(cluster.stateDir).type());
+        results.put("jobs", jobs).put("commands", commands).put("warmupCommands", warmup);
+        try (started) {
+            for (String guarantee : guarantees) {
+                throughputAndLatency(guarantee);
+            }
+            if (scaleJobs > 0) {
+                scale();
+            }
+        } finally {
+            report.write();
+        }
+    }
+
+    private void throughputAndLatency(String guarantee) throws Exception {
+        String tag = guarantee.startsWith("exactly") ? "eos" : "alos";
+        List<BenchJob> jobList = BenchJob.generate(jobs, new Random(1));
+        Topics topics = cluster.topics("bench-" + tag);
+        Map<String, String> processorEnv = prepare(topics, "bench-processor-" + tag, guarantee, jobList, 0);
+
+        ObjectNode section = report.guarantee(guarantee);
+        if (variants.contains("passthrough")) {
+            section.set("passthrough", drain("passthrough", BenchProcesses.main(Passthrough.class,
+                    cluster.baselineEnv("bench-passthrough-" + tag, guarantee, topics.commands(),
+                            cluster.createTopic("bench-passthrough-out-" + tag)),
+                    OUT.resolve("logs/passthrough-" + tag + ".log")), List.of("bench-passthrough-out-" + tag)));
+        }
+        if (variants.contains("copy")) {
+            section.set("copyLoop", drain("copy loop", BenchProcesses.main(CopyLoop.class,
+                    cluster.baselineEnv("bench-copy-" + tag, guarantee, topics.commands(), cluster.createTopic("bench-copy-out-" + tag)),
+                    OUT.resolve("logs/copy-" + tag + ".log")), List.of("bench-copy-out-" + tag)));
+        }
+        if (variants.contains("stateless")) {
+            Map<String, String> env = cluster.baselineEnv("bench-stateless-" + tag, guarantee, topics.commands(),
+                    cluster.createTopic("bench-stateless-out-" + tag));
+            env.put("BENCH_JOBS", topics.jobs());
+            section.set("stateless", drain("stateless floor", BenchProcesses.main(Stateless.class, env,
+                    OUT.resolve("logs/stateless-" + tag + ".log")), List.of("bench-stateless-out-" + tag)));
+        }
+        List<String> jvm = new ArrayList<>();
+        if (Boolean.getBoolean("bench.profile")) { // the processor's drain recorded with JFR (target/bench/processor-*.jfr)
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr"));
+        }
+        jvm.addAll(BenchProcesses.processorJvm());
+        ObjectNode processor = drain("processor", BenchProcesses.jar(processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
+                jvm.toArray(String[]::new)), List.of(topics.snapshots(), topics.errors()));
+        section.set("processor", processor);
+        BenchReport.ratioToPassthrough(section, "processor");
+        BenchReport.ratioToPassthrough(section, "stateless");
+
+        if (variants.contains("outcome-log")) {
+            Topics quiet = cluster.topics("bench-quiet-" + tag);
+            Map<String, String> quietEnv = prepare(quiet, "bench-quiet-" + tag, guarantee, jobList, 0);
+            section.set("processorWithOutcomeLog", drain("processor, outcome log on", BenchProcesses.jar(quietEnv,
+                    OUT.resolve("logs/quiet-" + tag + ".log"), "-Dorg.slf4j.simpleLogger.log.cdn.preload.outcomes=info"),
+                    List.of(quiet.snapshots(), quiet.errors())));
+        }
+        if (variants.contains("bad")) {
+            Topics bad = cluster.topics("bench-bad-" + tag);
+            Map<String, String> badEnv = prepare(bad, "bench-bad-" + tag, guarantee, jobList, 10);
+            section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", BenchProcesses.jar(badEnv,
+                    OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors())));
+        }
+        report.ratios(section);
+        if (!variants.contains("latency")) {
+            return;
+        }
+        section.set("latency", new LatencyRun(cluster, report, probe, latencySeconds)
+                .measure(topics, processorEnv, jobList, processor.get("recordsPerSecond").asDouble(), warmup + commands));
+    }
+
+    /**
+     * Publishes the jobs to {@code topics}, has a processor with this application id store them,
+     * then publishes the commands (every {@code badEvery}-th one bad; 0: none); returns its environment.
+     */
+    private Map<String, String> prepare(Topics topics, String applicationId, String guarantee, List<BenchJob> jobList,
+                                        int badEvery) {
+        cluster.publishJobs(topics, jobList);
+        Map<String, String> env = cluster.processorEnv(topics, applicationId, guarantee);
+        load(env, jobList);
+        cluster.rewindClock();
+        cluster.publishCommands(topics.commands(), jobList, warmup + commands, badEvery);
+        return env;
+    }
+
+    /**
+     * Starts {@code child} and waits until every command (warm-up and measured) is visible on
+     * {@code outputs}, then stops it. The first {@link #warmup} of them warm the new JVM up and are
+     * not measured: throughput and CPU are from the last warm-up output to the last output.
+     */
+    private ObjectNode drain(String variant, ChildProcess.Builder start, List<String> outputs) {
+        int expected = warmup + commands;
+        try (Observer observer = new Observer(cluster.bootstrapServers(), outputs, false)) {
+            AtomicReference<ChildProcess> running = new AtomicReference<>();
+            AtomicReference<CpuSample> atMark = new AtomicReference<>();
+            observer.at(Math.max(1, warmup), () -> atMark.set(CpuSample.of(running.get(), cluster.broker.pid())));
+            try (ChildProcess child = start.start()) {
+                running.set(child);
+                Wait.atMost(ProcessorProbe.PATIENCE, Duration.ofMillis(20)).alias(variant + " to drain")
+                        .until(() -> observer.count() >= expected || !child.isAlive());
+                CpuSample atLast = CpuSample.of(child, cluster.broker.pid());
+                long measured = observer.count() - Math.max(1, warmup);
+                long rss = BenchProcesses.peakRss(child.pid());
+                double seconds = (observer.lastNanos() - observer.markNanos()) / 1e9;
+                return report.drained(variant, measured, seconds, atMark.get(), atLast, rss);
+            }
+        }
+    }
+
+    /** A million jobs: the time to load them, and to restore them after the state directory is deleted. */
+    private void scale() throws Exception {
+        ObjectNode section = report.results.putObject("scale");
+        List<BenchJob> jobList = BenchJob.generate(scaleJobs, new Random(2));
+        Topics topics = cluster.topics("bench-scale");
+        long published = System.nanoTime();
+        cluster.publishJobs(topics, jobList);
+        section.put("jobs", scaleJobs).put("publishSeconds", BenchReport.round((System.nanoTime() - published) / 1e9, 1));
+        Map<String, String> env = cluster.processorEnv(topics, "bench-scale", "exactly_once_v2");
+        long loading = System.nanoTime();
+        long loadRss = load(env, jobList);
+        section.put("loadSeconds", BenchReport.round((System.nanoTime() - loading) / 1e9, 1)).put("loadPeakRssMB", loadRss >> 20);
+        TestBroker.delete(Path.of(env.get("KAFKA_STATE_DIR")));
+        long restoring = System.nanoTime();
+        try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
+            probe.awaitRunning(env);
+            probe.awaitLoaded(env, jobList);
+            double seconds = (System.nanoTime() - restoring) / 1e9;
+            ObjectNode heap = probe.heap(env);
+            long rss = BenchProcesses.peakRss(child.pid());
+            section.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20);
+            section.set("heapAfterRestore", heap);
+            report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+        }
+    }
+
+    /** Starts the processor until every job is queryable, then stops it; returns its peak RSS. */
+    private long load(Map<String, String> env, List<BenchJob> jobList) {
+        try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/load-" + env.get("KAFKA_APPLICATION_ID") + ".log"))
+                .start()) {
+            probe.awaitRunning(env);
+            probe.awaitLoaded(env, jobList);
+            return BenchProcesses.peakRss(child.pid()); // then closing it stops it
+        }
+    }
+}

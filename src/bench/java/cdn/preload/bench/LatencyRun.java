@@ -1,0 +1,139 @@
+package cdn.preload.bench;
+
+import cdn.preload.streams.Topics;
+import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.Wait;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The processor's latency at 25%, 50% and 75% of its maximum rate: each command's time from send to
+ * visible (read_committed), its percentiles from an HdrHistogram, and a timeline of each load
+ * ({@code target/bench/latency-*.csv}). Each load lasts {@code seconds} (the warm-up loads half as long).
+ */
+record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe, int seconds) {
+    /** How long the answers of one load may take to arrive, after its last command. */
+    private static final Duration ANSWERS = Duration.ofMinutes(2);
+    /** Latencies to three significant digits: within a tenth of a percent. */
+    private static final int DIGITS = 3;
+
+    /**
+     * Starts the processor of {@code env} on {@code topics} and offers it fractions of {@code maxRate};
+     * RequestIds are numbered from {@code sequence}. The rows of the latency table.
+     */
+    ArrayNode measure(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate, int sequence) {
+        ArrayNode rows = report.latencyTable();
+        // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
+        // outcome's write from the time to its commit (latency-*-uncommitted.csv)
+        List<String> outcomes = List.of(topics.snapshots(), topics.errors());
+        try (ChildProcess child = BenchProcesses.jar(env, BenchReport.OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log"),
+                BenchProcesses.processorJvm().toArray(String[]::new)).start();
+             Observer observer = new Observer(cluster.bootstrapServers(), outcomes, true);
+             Observer written = Boolean.getBoolean("bench.latency.uncommitted")
+                     ? new Observer(cluster.bootstrapServers(), outcomes, true, "read_uncommitted") : null) {
+            probe.awaitRunning(env);
+            // The first rounds (not reported) warm the new JVMs up, the processor's, the broker's and
+            // this one's, at each load in turn: each step up in load set their JIT compilers off
+            // again, for long enough to stall answers (docs/PERFORMANCE.md, "Latency").
+            for (double fraction : new double[] {-0.25, -0.5, -0.75, 0.25, 0.5, 0.75}) {
+                boolean warmUp = fraction < 0;
+                fraction = Math.abs(fraction);
+                int rate = (int) (maxRate * fraction);
+                int total = rate * (warmUp ? Math.max(1, seconds / 2) : seconds);
+                long start = System.nanoTime();
+                long startMillis = System.currentTimeMillis();
+                Pressure before = Pressure.now();
+                for (int i = 0; i < total; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long now;
+                    while ((now = System.nanoTime()) < due) {
+                        LockSupport.parkNanos(due - now); // pacing the offered load, not waiting for a result
+                    }
+                    String requestId = "lat-" + sequence + BenchCluster.REQUEST_ID_PADDING;
+                    BenchJob job = jobList.get(sequence % jobList.size());
+                    observer.sent(requestId);
+                    if (written != null) {
+                        written.sent(requestId);
+                    }
+                    cluster.sendCommand(topics.commands(), job, job.command(requestId));
+                    sequence++;
+                }
+                Wait.atMost(ANSWERS, Duration.ofMillis(20)).alias("every latency answer").until(() -> observer.pending() == 0);
+                long[][] measured = observer.takeLatencies();
+                long[] stalls = Pressure.now().millisSince(before);
+                long[][] writtenAt = written == null ? new long[0][] : written.takeLatencies();
+                if (warmUp) {
+                    continue;
+                }
+                String timeline = env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100);
+                if (written != null) {
+                    Arrays.sort(writtenAt, Comparator.comparingLong(sample -> sample[0]));
+                    writeTimeline(timeline + "-uncommitted", writtenAt, start, startMillis);
+                }
+                Arrays.sort(measured, Comparator.comparingLong(sample -> sample[0]));
+                writeTimeline(timeline, measured, start, startMillis);
+                // the first second warms up the new rate
+                Histogram steady = new Histogram(DIGITS);
+                for (int i = Math.min(rate, measured.length / 4); i < measured.length; i++) {
+                    steady.recordValue(measured[i][1]);
+                }
+                report.latency(rows, fraction, rate, steady, stalls);
+            }
+        }
+        keepRocksDbLogs(env);
+        return rows;
+    }
+
+    /** RocksDB's own logs of the processor's stores (flushes, compactions, stalls), to target/bench/rocksdb/. */
+    private static void keepRocksDbLogs(Map<String, String> env) {
+        Path state = Path.of(env.get("KAFKA_STATE_DIR"));
+        try (var files = Files.walk(state)) {
+            for (Path log : files.filter(file -> file.getFileName().toString().equals("LOG")).toList()) {
+                Path copy = BenchReport.OUT.resolve("rocksdb").resolve(state.relativize(log).toString().replace('/', '_'));
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The latencies of one load over time, for finding what made a tail: per 100 ms of send time,
+     * the commands sent, their largest latency and the wall-clock time (target/bench/latency-*.csv).
+     */
+    private static void writeTimeline(String name, long[][] bySendTime, long start, long startMillis) {
+        StringBuilder csv = new StringBuilder("sent_s,commands,max_latency_ms,wall_clock\n");
+        int i = 0;
+        while (i < bySendTime.length) {
+            long bucket = (bySendTime[i][0] - start) / 100_000_000L;
+            int count = 0;
+            long max = 0;
+            for (; i < bySendTime.length && (bySendTime[i][0] - start) / 100_000_000L == bucket; i++) {
+                count++;
+                max = Math.max(max, bySendTime[i][1]);
+            }
+            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%s%n", bucket / 10.0, count, max / 1e6,
+                    Instant.ofEpochMilli(startMillis + bucket * 100)));
+        }
+        try {
+            Files.createDirectories(BenchReport.OUT);
+            Files.writeString(BenchReport.OUT.resolve("latency-" + name + ".csv"), csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
