@@ -2,13 +2,13 @@ package cdn.preload.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.testing.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class ReadmeIntegrationIT {
     private static final Pattern CLASS_NAME = Pattern.compile("\nclass (\\w+)");
 
     @Test
-    void theReadmesTestClassPassesInAFreshProjectWithTheReadmesDependencies(@TempDir Path project) throws Exception {
+    void theReadmesTestClassPassesInAFreshProjectWithTheReadmesDependencies(@TempDir Path project) throws IOException {
         String section = section("## Testing your integration");
         String dependencies = block(section, "xml");
         String testClass = block(section, "java");
@@ -36,7 +36,7 @@ class ReadmeIntegrationIT {
         Path tests = Files.createDirectories(project.resolve("src/test/java"));
         Files.writeString(tests.resolve(className.group(1) + ".java"), testClass);
 
-        Run build = maven(project, "test", "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt",
+        ChildProcess.Result build = maven(project, "test", "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt",
                 "-Dmdep.includeScope=test");
 
         assertThat(build.exitCode()).as("the fresh project's build:%n%s", build.output()).isZero();
@@ -127,20 +127,11 @@ class ReadmeIntegrationIT {
                 """.formatted(System.getProperty("junit.version", "5.14.1"), dependencies);
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    /** Runs Maven in {@code project}, offline: this build has already fetched all it needs. */
-    private static Run maven(Path project, String... goals) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-o", "-Dmaven.repo.local=" + localRepository()));
+    /** Runs Maven on {@code project}, offline: this build has already fetched all it needs. */
+    private static ChildProcess.Result maven(Path project, String... goals) {
+        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-o", "-f", project.resolve("pom.xml").toString(),
+                "-Dmaven.repo.local=" + localRepository()));
         command.addAll(List.of(goals));
-        Path log = project.resolve("build.log");
-        Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            return new Run(-1, "timed out after 5 minutes\n" + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return ChildProcess.command(command).run(Duration.ofMinutes(5));
     }
 }

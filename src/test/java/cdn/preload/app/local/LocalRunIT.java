@@ -59,7 +59,8 @@ class LocalRunIT {
     @Test
     void runStartsABrokerAndTheProcessorWhichAnswersAndCtrlCStopsBoth() throws Exception {
         int port = LocalKafka.freePort();
-        Path dir = Files.createTempDirectory("preload-local-run");
+        // Not in the OS's temp directory, which Kafka Streams warns about for its state, as it should.
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "preload-local-run");
         long started = System.nanoTime();
         try (ChildProcess run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
                 "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafka.freePort()),
@@ -69,6 +70,8 @@ class LocalRunIT {
                 await(run, "REBALANCING -> RUNNING");
                 System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
                 assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
+                assertThat(run.output().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
+                        .as("a fresh start warns of nothing:%n%s", run.output()).isEmpty();
                 family = List.copyOf(run.handle().descendants().toList());
                 assertThat(family).as("the broker runs as a child process").hasSize(1);
                 assertIgnoresSigint(family.get(0));
