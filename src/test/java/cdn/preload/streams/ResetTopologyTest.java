@@ -100,12 +100,17 @@ class ResetTopologyTest extends ResetScenarios {
         assertThat(fixture.snapshots(5)).isEqualTo(firsts);
     }
 
-    @Test
-    void aSnapshotWhoseVersionIsGoneIsForgottenAndTheCommandAnsweredAnew() {
+    /** r-1 answered with a snapshot of the example job, which is then renamed (a new version) at t0 + 1 s. */
+    private void answeredThenRenamed() {
         fixture.putJob(EXAMPLE_JOB);
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
         fixture.answer();
         fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(1));
+    }
+
+    @Test
+    void aSnapshotWhoseVersionIsGoneIsForgottenAndTheCommandAnsweredAnew() {
+        answeredThenRenamed();
         KeyValueStore<Bytes, byte[]> answers = fixture.driver.getKeyValueStore(ResetTopology.ANSWER_STORE);
         try (KeyValueIterator<Bytes, byte[]> all = answers.all()) {
             while (all.hasNext()) {
@@ -123,10 +128,7 @@ class ResetTopologyTest extends ResetScenarios {
 
     @Test
     void aKeptVersionIsForgottenARetentionAfterItWasSupersededAndItsSnapshotsWithIt() {
-        fixture.putJob(EXAMPLE_JOB);
-        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
-        fixture.answer();
-        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(1));
+        answeredThenRenamed();
         assertThat(countRemembered()).as("the answer and the version it showed").isEqualTo(2);
 
         fixture.reset("later", OTHER_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(2)));
