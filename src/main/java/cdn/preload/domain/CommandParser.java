@@ -10,8 +10,7 @@ import java.io.UncheckedIOException;
 /**
  * Reads a {@link ResetCommand} from JSON bytes with a streaming parser: one pass, no tree, and a
  * precise message when the input is not a JSON object whose RequestId, Id and AliUid are strings.
- * Unknown fields are skipped. The usual command (those three fields, plain ASCII strings) is read
- * by {@link PlainCommand} without a parser; anything else goes to Jackson. A known field given twice is refused, since readers that keep the
+ * Unknown fields are skipped. A known field given twice is refused, since readers that keep the
  * first and readers that keep the last would disagree about what was asked.
  */
 public final class CommandParser {
@@ -36,12 +35,6 @@ public final class CommandParser {
         if (json == null) {
             throw new UnparseableCommandException("The command has no value.", null, null);
         }
-        ResetCommand plain = PlainCommand.read(json);
-        return plain != null ? plain : parseWithJackson(json);
-    }
-
-    /** {@link #parse} without the fast path: the reference for any input. */
-    static ResetCommand parseWithJackson(byte[] json) {
         Fields fields = new Fields();
         try (JsonParser parser = JSON.createParser(json)) {
             JsonToken first = parser.nextToken();
