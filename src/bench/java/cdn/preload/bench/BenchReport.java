@@ -72,8 +72,8 @@ final class BenchReport {
 
     /** The head of the latency table; its rows go to the returned array. */
     ArrayNode latencyTable() {
-        line("\n| offered load | commands/s | p50 ms | p99 ms | p99.9 ms | max ms | I/O stall ms | CPU wait ms |"
-                + "\n|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("\n| offered load | commands/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | I/O stall ms | CPU wait ms |"
+                + "\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         return JSON.createArrayNode();
     }
 
@@ -83,10 +83,12 @@ final class BenchReport {
      */
     void latency(ArrayNode rows, double fraction, int rate, Histogram latencies, long[] stalls) {
         ObjectNode row = rows.addObject().put("fraction", fraction).put("commandsPerSecond", rate)
-                .put("p50ms", ms(latencies, 50)).put("p99ms", ms(latencies, 99)).put("p999ms", ms(latencies, 99.9))
-                .put("maxms", ms(latencies, 100)).put("ioFullStallMs", stalls[0]).put("cpuSomeStallMs", stalls[1]);
-        line(String.format(Locale.ROOT, "| %d%% | %,d | %.1f | %.1f | %.1f | %.1f | %,d | %,d |", Math.round(fraction * 100), rate,
-                row.get("p50ms").asDouble(), row.get("p99ms").asDouble(), row.get("p999ms").asDouble(),
+                .put("p50ms", ms(latencies, 50)).put("p90ms", ms(latencies, 90)).put("p99ms", ms(latencies, 99))
+                .put("p999ms", ms(latencies, 99.9)).put("maxms", ms(latencies, 100))
+                .put("ioFullStallMs", stalls[0]).put("cpuSomeStallMs", stalls[1]);
+        line(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %,d | %,d |",
+                Double.isNaN(fraction) ? "fixed" : Math.round(fraction * 100) + "%", rate, row.get("p50ms").asDouble(),
+                row.get("p90ms").asDouble(), row.get("p99ms").asDouble(), row.get("p999ms").asDouble(),
                 row.get("maxms").asDouble(), stalls[0], stalls[1]));
     }
 
@@ -99,10 +101,26 @@ final class BenchReport {
 
     /** Writes results.json and results.md, and prints the tables once more. */
     void write() throws IOException {
+        write("results");
+    }
+
+    /** Writes {@code name}.json and {@code name}.md, and prints the tables once more. */
+    void write(String name) throws IOException {
         Files.createDirectories(OUT);
-        Files.writeString(OUT.resolve("results.json"), JSON.writeValueAsString(results));
-        Files.writeString(OUT.resolve("results.md"), markdown.toString());
+        Files.writeString(OUT.resolve(name + ".json"), JSON.writeValueAsString(results));
+        Files.writeString(OUT.resolve(name + ".md"), markdown.toString());
         System.out.println(markdown);
+    }
+
+    /** A heading. */
+    void heading(String title) {
+        line("\n## " + title);
+    }
+
+    /** A heading, and under it the drain table's head (a drain follows). */
+    void section(String title) {
+        line("\n## " + title + "\n\n| variant | records | seconds | records/s | CPU s per 100k | broker CPU s per 100k | peak RSS MB |"
+                + "\n|---|---:|---:|---:|---:|---:|---:|");
     }
 
     private void line(String text) {

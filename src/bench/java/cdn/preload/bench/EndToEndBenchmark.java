@@ -38,12 +38,21 @@ public final class EndToEndBenchmark {
     private final List<String> variants = List.of(System.getProperty("bench.variants",
             "passthrough,copy,stateless,outcome-log,bad,latency").split(","));
     private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
-    private final BenchReport report = new BenchReport();
+    private BenchReport report = new BenchReport();
     private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
     private BenchCluster cluster;
 
     public static void main(String[] args) throws Exception {
         new EndToEndBenchmark().run();
+    }
+
+    private EndToEndBenchmark() {
+    }
+
+    /** The drains of this benchmark, on {@code cluster}, reporting to {@code report} (for {@link LatencyFrontier}). */
+    EndToEndBenchmark(BenchCluster cluster, BenchReport report) {
+        this.cluster = cluster;
+        this.report = report;
     }
 
     private void run() throws Exception {
@@ -131,12 +140,23 @@ public final class EndToEndBenchmark {
      */
     private Map<String, String> prepare(Topics topics, String applicationId, String guarantee, List<BenchJob> jobList,
                                         int badEvery) {
+        return prepare(topics, applicationId, guarantee, jobList, badEvery, warmup + commands);
+    }
+
+    /** As above, with {@code count} commands published (the drain's, warm-up included; 0: none). */
+    Map<String, String> prepare(Topics topics, String applicationId, String guarantee, List<BenchJob> jobList,
+                                int badEvery, int count) {
         cluster.publishJobs(topics, jobList);
         Map<String, String> env = cluster.processorEnv(topics, applicationId, guarantee);
         load(env, jobList);
         cluster.rewindClock();
-        cluster.publishCommands(topics.commands(), jobList, warmup + commands, badEvery);
+        cluster.publishCommands(topics.commands(), jobList, count, badEvery);
         return env;
+    }
+
+    /** The drain's command count, warm-up included. */
+    int drainCommands() {
+        return warmup + commands;
     }
 
     /**
@@ -144,7 +164,7 @@ public final class EndToEndBenchmark {
      * {@code outputs}, then stops it. The first {@link #warmup} of them warm the new JVM up and are
      * not measured: throughput and CPU are from the last warm-up output to the last output.
      */
-    private ObjectNode drain(String variant, ChildProcess.Builder start, List<String> outputs) {
+    ObjectNode drain(String variant, ChildProcess.Builder start, List<String> outputs) {
         int expected = warmup + commands;
         try (Observer observer = new Observer(cluster.bootstrapServers(), outputs, false)) {
             AtomicReference<ChildProcess> running = new AtomicReference<>();

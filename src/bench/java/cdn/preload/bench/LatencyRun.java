@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +36,30 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
      * RequestIds are numbered from {@code sequence}. The rows of the latency table.
      */
     ArrayNode measure(Topics topics, Map<String, String> env, List<BenchJob> jobList, double maxRate, int sequence) {
+        // The first rounds (not reported) warm the new JVMs up, the processor's, the broker's and
+        // this one's, at each load in turn: each step up in load set their JIT compilers off
+        // again, for long enough to stall answers (docs/PERFORMANCE.md, "Latency").
+        List<Load> loads = new ArrayList<>();
+        for (double fraction : new double[] {-0.25, -0.5, -0.75, 0.25, 0.5, 0.75}) {
+            boolean warmUp = fraction < 0;
+            fraction = Math.abs(fraction);
+            loads.add(new Load(fraction, (int) (maxRate * fraction), warmUp ? Math.max(1, seconds / 2) : seconds, warmUp));
+        }
+        return measure(topics, env, jobList, loads, sequence);
+    }
+
+    /**
+     * One load: {@code rate} commands a second for {@code seconds}, at {@code fraction} of the
+     * processor's maximum (NaN: a fixed rate); a warm-up load is not reported.
+     */
+    record Load(double fraction, int rate, int seconds, boolean warmUp) {
+    }
+
+    /**
+     * Starts the processor of {@code env} on {@code topics} and offers it {@code loads} in turn;
+     * RequestIds are numbered from {@code sequence}. The rows of the latency table.
+     */
+    ArrayNode measure(Topics topics, Map<String, String> env, List<BenchJob> jobList, List<Load> loads, int sequence) {
         ArrayNode rows = report.latencyTable();
         // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
         // outcome's write from the time to its commit (latency-*-uncommitted.csv)
@@ -45,14 +70,11 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
              Observer written = Boolean.getBoolean("bench.latency.uncommitted")
                      ? new Observer(cluster.bootstrapServers(), outcomes, true, "read_uncommitted") : null) {
             probe.awaitRunning(env);
-            // The first rounds (not reported) warm the new JVMs up, the processor's, the broker's and
-            // this one's, at each load in turn: each step up in load set their JIT compilers off
-            // again, for long enough to stall answers (docs/PERFORMANCE.md, "Latency").
-            for (double fraction : new double[] {-0.25, -0.5, -0.75, 0.25, 0.5, 0.75}) {
-                boolean warmUp = fraction < 0;
-                fraction = Math.abs(fraction);
-                int rate = (int) (maxRate * fraction);
-                int total = rate * (warmUp ? Math.max(1, seconds / 2) : seconds);
+            for (Load load : loads) {
+                boolean warmUp = load.warmUp();
+                double fraction = load.fraction();
+                int rate = load.rate();
+                int total = rate * load.seconds();
                 long start = System.nanoTime();
                 long startMillis = System.currentTimeMillis();
                 Pressure before = Pressure.now();
@@ -78,7 +100,8 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
                 if (warmUp) {
                     continue;
                 }
-                String timeline = env.get("KAFKA_APPLICATION_ID") + "-" + Math.round(fraction * 100);
+                String timeline = env.get("KAFKA_APPLICATION_ID") + "-"
+                        + (Double.isNaN(fraction) ? rate + "-per-s" : Long.toString(Math.round(fraction * 100)));
                 if (written != null) {
                     Arrays.sort(writtenAt, Comparator.comparingLong(sample -> sample[0]));
                     writeTimeline(timeline + "-uncommitted", writtenAt, start, startMillis);

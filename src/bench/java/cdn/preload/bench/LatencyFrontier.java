@@ -1,0 +1,146 @@
+package cdn.preload.bench;
+
+import cdn.preload.streams.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The latency a caller sees ({@code bin/latency}): a paced producer offers resets at fixed rates
+ * (50, 500 and 5,000 a second by default) across many jobs, each load after a warm-up at it, and a
+ * {@code read_committed} consumer times each answer from its send; the first second of each load
+ * is left out. With {@code -Dbench.frontier.commits=5,10,20,50,100} it measures each
+ * {@code commit.interval.ms} in turn, with the drain rate and 50% of it ({@code bench.frontier.drain},
+ * on by then): the frontier between a waiting caller's latency and the throughput. Results go to
+ * {@code target/bench/frontier.md}, {@code frontier.json} and {@code frontier.png} (latency against
+ * offered load, a line a setting).
+ */
+public final class LatencyFrontier {
+    /** The setting that leaves the commit interval as the processor's defaults have it. */
+    private static final String DEFAULTS = "default";
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        List<String> commits = List.of(System.getProperty("bench.frontier.commits", DEFAULTS).split(","));
+        boolean drain = Boolean.parseBoolean(System.getProperty("bench.frontier.drain",
+                Boolean.toString(commits.size() > 1)));
+        List<Integer> rates = new ArrayList<>();
+        for (String rate : System.getProperty("bench.frontier.rates", "50,500,5000").split(",")) {
+            rates.add(Integer.parseInt(rate.trim()));
+        }
+        int seconds = Integer.getInteger("bench.latency.seconds", 20);
+        BenchReport report = new BenchReport();
+        ObjectNode results = report.results;
+        results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", one local KRaft broker (Kafka 4.4.0), the processor in its own JVM with " + BenchProcesses.HEAP);
+        ArrayNode settings = results.putArray("settings");
+        try (BenchCluster cluster = new BenchCluster()) {
+            EndToEndBenchmark bench = new EndToEndBenchmark(cluster, report);
+            ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
+            List<BenchJob> jobList = BenchJob.generate(Integer.getInteger("bench.jobs", 10_000), new Random(1));
+            for (String commit : commits) {
+                String name = "frontier-" + commit.trim();
+                Topics topics = cluster.topics(name);
+                Map<String, String> env = bench.prepare(topics, name, "exactly_once_v2", jobList, 0,
+                        drain ? bench.drainCommands() : 0);
+                if (!commit.trim().equals(DEFAULTS)) {
+                    env.put("KAFKA_COMMIT_INTERVAL_MS", commit.trim());
+                }
+                ObjectNode setting = settings.addObject().put("commitIntervalMs", commit.trim());
+                List<LatencyRun.Load> loads = new ArrayList<>();
+                for (int rate : rates) {
+                    loads.add(new LatencyRun.Load(Double.NaN, rate, 5, true));
+                }
+                if (drain) {
+                    report.section("commit.interval.ms " + commit.trim());
+                    ObjectNode drained = bench.drain("processor, commit.interval.ms " + commit.trim(),
+                            BenchProcesses.jar(env, BenchReport.OUT.resolve("logs/" + name + "-drain.log"),
+                                    BenchProcesses.processorJvm().toArray(String[]::new)),
+                            List.of(topics.snapshots(), topics.errors()));
+                    setting.set("drain", drained);
+                    int half = (int) (drained.get("recordsPerSecond").asDouble() / 2);
+                    loads.add(new LatencyRun.Load(0.5, half, 5, true));
+                    for (int rate : rates) {
+                        loads.add(new LatencyRun.Load(Double.NaN, rate, seconds, false));
+                    }
+                    loads.add(new LatencyRun.Load(0.5, half, seconds, false));
+                } else {
+                    report.heading("commit.interval.ms " + commit.trim());
+                    for (int rate : rates) {
+                        loads.add(new LatencyRun.Load(Double.NaN, rate, seconds, false));
+                    }
+                }
+                setting.set("latency", new LatencyRun(cluster, report, probe, seconds)
+                        .measure(topics, env, jobList, loads, drain ? bench.drainCommands() : 0));
+            }
+        } finally {
+            report.write("frontier");
+            chart(settings, BenchReport.OUT.resolve("frontier.png"));
+        }
+    }
+
+    /** p50 (thin) and p99 (thick) against offered load, a colour a setting. */
+    static void chart(JsonNode settings, Path png) throws IOException {
+        XYSeriesCollection lines = new XYSeriesCollection();
+        for (JsonNode setting : settings) {
+            String name = setting.get("commitIntervalMs").asText();
+            String label = name.equals(DEFAULTS) ? "defaults" : "commit " + name + " ms";
+            XYSeries p50 = new XYSeries(label + ", p50");
+            XYSeries p99 = new XYSeries(label + ", p99");
+            for (JsonNode row : setting.path("latency")) {
+                p50.add(row.get("commandsPerSecond").asDouble(), row.get("p50ms").asDouble());
+                p99.add(row.get("commandsPerSecond").asDouble(), row.get("p99ms").asDouble());
+            }
+            lines.addSeries(p50);
+            lines.addSeries(p99);
+        }
+        LogAxis load = new LogAxis("offered load, resets/s (log scale)");
+        load.setSmallestValue(10);
+        load.setTickUnit(new NumberTickUnit(1)); // a tick a power of ten, written as a number
+        load.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        NumberAxis latency = new NumberAxis("send to answer visible (read_committed), ms");
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        Color[] colours = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b)};
+        for (int series = 0; series < lines.getSeriesCount(); series++) {
+            renderer.setSeriesPaint(series, colours[(series / 2) % colours.length]);
+            renderer.setSeriesStroke(series, new BasicStroke(series % 2 == 0 ? 1.2f : 2.8f));
+        }
+        XYPlot plot = new XYPlot(lines, load, latency, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("Latency a caller sees, by commit.interval.ms (exactly-once)",
+                JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        Files.createDirectories(png.getParent());
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 960, 600);
+    }
+
+    /** Draws the chart again from a frontier.json ({@code args[0]}) into {@code args[1]}, e.g. for docs/. */
+    static final class Redraw {
+        public static void main(String[] args) throws IOException {
+            System.setProperty("java.awt.headless", "true");
+            chart(BenchReport.JSON.readTree(Path.of(args[0]).toFile()).get("settings"), Path.of(args[1]));
+        }
+    }
+}
