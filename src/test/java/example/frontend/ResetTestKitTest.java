@@ -165,4 +165,19 @@ class ResetTestKitTest {
 
         kit.expectNoMoreAnswers();
     }
+
+    @Test
+    void aJobTheProcessorWouldRefuseIsRefusedAtOnceWithItsReason() {
+        Job malformed = new Job("not-an-id", "example", null, OWNER, null, null, null, null, 1, 1, 1, null, null, null);
+
+        assertThatThrownBy(() -> kit.putJob(malformed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("The job's Id must be 24 lower-case hexadecimal digits.");
+        kit.expectNoMoreAnswers();
+    }
+
+    @Test
+    void timeCannotRunAheadOfTheMachinesClockWhichTheProcessorWouldStopAt() {
+        assertThatThrownBy(() -> kit.advanceTime(Duration.between(kit.now(), java.time.Instant.now()).plusDays(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ahead of the machine's clock");
+    }
 }

@@ -48,6 +48,11 @@ final class BenchCluster implements AutoCloseable {
     final Path stateDir;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
+    /**
+     * The latency loads' producer: a caller who waits for the answer sends at once ({@code linger.ms}
+     * 0, {@code bench.latency.linger.ms}), where the publishing of the drains' commands batches.
+     */
+    private final KafkaProducer<byte[], byte[]> caller;
     private final long t0 = Instant.now().minus(Duration.ofHours(3)).toEpochMilli();
     private long clock;
 
@@ -59,6 +64,9 @@ final class BenchCluster implements AutoCloseable {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        caller = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, Integer.getInteger("bench.latency.linger.ms", 0),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -107,19 +115,24 @@ final class BenchCluster implements AutoCloseable {
             if (badEvery > 0 && i % badEvery == 0) {
                 value = Arrays.copyOf(value, value.length / 2);
             }
-            sendCommand(topic, job, value);
+            send(producer, topic, job.id(), value, clock);
+            clock += STEP_MS;
         }
         producer.flush();
     }
 
-    /** One command, with the next timestamp; not flushed. */
+    /** One command of a latency load, with the next timestamp, sent as a waiting caller sends it. */
     void sendCommand(String topic, BenchJob job, byte[] value) {
-        send(topic, job.id(), value, clock);
+        send(caller, topic, job.id(), value, clock);
         clock += STEP_MS;
     }
 
     private void send(String topic, String key, byte[] value, long timestamp) {
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), value));
+        send(producer, topic, key, value, timestamp);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> by, String topic, String key, byte[] value, long timestamp) {
+        by.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     Map<String, String> processorEnv(Topics topics, String applicationId, String guarantee) {
@@ -163,6 +176,7 @@ final class BenchCluster implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+        caller.close();
         admin.close();
         broker.stop();
         TestBroker.delete(dir);

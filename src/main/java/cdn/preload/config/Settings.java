@@ -183,6 +183,10 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
                 1 << 20, "a size in MiB, 16 or more") << 20;
         kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));
+        // Kafka Streams checks this one again on the main consumer's settings (its partition assignor's),
+        // which carry only what is set for the consumer: a copy there, as set, spares a warning at every start.
+        kafka.setProperty(StreamsConfig.MAIN_CONSUMER_PREFIX + StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                kafka.getProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
         String token = env.get(HTTP_AUTH_TOKEN);
         if (token != null && !token.isBlank()
                 && (token.trim().length() < MIN_TOKEN_LENGTH || !token.trim().chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
@@ -218,10 +222,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         // A record without a timestamp is processed, not a reason to stop.
         kafka.setProperty(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class.getName());
         // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
-        kafka.setProperty("processing.exception.handler.global.enabled", "true");
-        // Kafka Streams checks it again on the main consumer's settings (its partition assignor's), which
-        // carry only what is set for the consumer: without this, it warns at every start that it is off.
-        kafka.setProperty(StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", "true");
+        kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
         // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
         kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Reads a {@link ResetCommand} from JSON bytes with a streaming parser: one pass, no tree, and a
@@ -53,7 +52,9 @@ public final class CommandParser {
             String where = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
             throw fields.unparseable("The command is not valid JSON: " + e.getOriginalMessage() + where + ".");
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from a byte array: not expected
+            // The bytes' fault too: Jackson guesses the encoding from the first bytes, and bytes that
+            // look like UTF-32 but are not raise a CharConversionException, not a parse error.
+            throw fields.unparseable("The command is not valid JSON: " + e.getMessage() + ".");
         }
     }
 

@@ -1,6 +1,8 @@
 package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * The API's error response for one command, on the errors topic. It carries what the caller sent
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param message the catalogue's message (for an unparseable command: what was wrong with it)
  * @param description the catalogue's description
  */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class) // the API's names: Id, AliUid, RequestId
 @JsonPropertyOrder({"RequestId", "Id", "HttpStatusCode", "Code", "Message", "Description"})
 public record ErrorEvent(
         String requestId,

@@ -1,6 +1,8 @@
 package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * A scheduled prefetch job as the API describes it, with the API's JSON names (each component's
@@ -22,6 +24,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param failedFileOss OSS address of the failed file
  * @param createdAt task creation time
  */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class) // the API's names: Id, AliUid, RequestId
 @JsonPropertyOrder(alphabetic = true)
 public record Job(
         String id,

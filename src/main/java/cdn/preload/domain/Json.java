@@ -4,22 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
- * JSON as the contract wants it: the API's field names, unknown fields ignored, types strict (no number read as a string or
+ * JSON as the contract wants it (the API's field names are the records' own, see {@link Job}): unknown fields ignored, types strict (no number read as a string or
  * a string as a number), one value per document. Bad bytes raise {@link InvalidJsonException}.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
-            // The API's names are the records' component names in upper camel case: Id, AliUid, RequestId.
-            .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -53,7 +49,9 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new InvalidJsonException("Not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from a byte array: not expected
+            // Not a parse error, yet the bytes' fault: Jackson guesses the encoding from the first
+            // bytes, and bytes that look like UTF-32 but are not raise a CharConversionException.
+            throw new InvalidJsonException("Not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * A request to reset a job's progress, as published on the commands topic (keyed by its Id).
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param id the ID of the job to reset
  * @param aliUid the caller's account, which must own the job
  */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class) // the API's names: Id, AliUid, RequestId
 @JsonPropertyOrder({"RequestId", "Id", "AliUid"})
 public record ResetCommand(
         String requestId,

@@ -2,6 +2,8 @@ package cdn.preload.domain;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * The API's success response, on the snapshots topic: the request ID, then the 14 fields of the job
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * @param requestId the command's RequestId (or the one assigned to a command without one)
  * @param job the job as the reset left it: its progress at zero
  */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class) // the API's names: Id, AliUid, RequestId
 @JsonPropertyOrder({"RequestId"})
 public record Snapshot(
         String requestId,

@@ -31,8 +31,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The processor's topology, the same in production and in tests.
  *
- * <p>The README's Design section draws it, every node by its name ({@code ReadmeDiagramTest} keeps the
- * drawing and this class in step).
+ * <p>The README's Design section draws it, every node by its name ({@code ReadmeDiagramTest} checks that
+ * the drawing names every node of this topology and nothing else).
  *
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)
  * places that Id is processed where it is; any other (placed by another client's partitioner, by

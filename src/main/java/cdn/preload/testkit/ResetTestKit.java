@@ -23,6 +23,7 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,14 +42,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
  *     kit.reset("r-1", job.id(), job.aliUid());
  *     Snapshot snapshot = kit.nextSnapshot();
  *     kit.reset("r-2", job.id(), "someone else");
- *     ErrorEvent error = kit.nextError(); // 403 Invalid.Uid.PermissionDenied
+ *     ErrorEvent error = kit.nextError(); // 403 InvalidUid.PermissionDenied
  * }
  * }</pre>
  *
  * <p>It runs with the processor's defaults ({@link Settings#defaults()}), each overridable through
  * {@link #builder()}. Time is the kit's clock: it starts at {@link #DEFAULT_START} and moves only
- * by {@link #advanceTime}; every record is stamped with it unless given a time of its own. Answers
- * are ready as soon as their command is sent, in the order the commands were sent.
+ * by {@link #advanceTime}; every record is stamped with it unless given a time of its own, which
+ * may not be later than the machine's clock (the processor never lets a record's time run ahead of
+ * it). Answers are ready as soon as their command is sent, in the order the commands were sent. A
+ * job that the processor would refuse (dead-letter) makes {@link #putJob} throw, saying why.
  *
  * <p>A kit is not thread-safe, and holds a state directory on disk until it is closed.
  */
@@ -65,12 +68,14 @@ public final class ResetTestKit implements AutoCloseable {
     private final TestInputTopic<String, String> commands;
     private final TestOutputTopic<String, String> snapshots;
     private final TestOutputTopic<String, String> errors;
+    private final TestOutputTopic<String, String> deadLetters;
     /** Answers read from the output topics, not yet taken: each a snapshot or an error event. */
     private final Deque<Object> outcomes = new ArrayDeque<>();
     private Instant now;
 
     private ResetTestKit(Builder builder) {
         Settings defaults = Settings.defaults();
+        now = notAhead(builder.start);
         try {
             stateDir = Files.createTempDirectory("preload-test-kit");
         } catch (IOException e) {
@@ -79,15 +84,20 @@ public final class ResetTestKit implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(defaults.kafka());
         properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        now = builder.start;
-        driver = new TopologyTestDriver(ResetTopology.build(builder.topics, builder.rateLimit, builder.replayRetention),
-                properties, now);
+        try {
+            driver = new TopologyTestDriver(ResetTopology.build(builder.topics, builder.rateLimit, builder.replayRetention),
+                    properties, now);
+        } catch (RuntimeException e) {
+            deleteStateDir();
+            throw e;
+        }
         StringSerializer text = new StringSerializer();
         StringDeserializer read = new StringDeserializer();
         jobs = driver.createInputTopic(builder.topics.jobs(), text, text);
         commands = driver.createInputTopic(builder.topics.commands(), text, text);
         snapshots = driver.createOutputTopic(builder.topics.snapshots(), read, read);
         errors = driver.createOutputTopic(builder.topics.errors(), read, read);
+        deadLetters = driver.createOutputTopic(builder.topics.deadLetters(), read, read);
     }
 
     /** A kit with the processor's defaults. */
@@ -113,14 +123,25 @@ public final class ResetTestKit implements AutoCloseable {
         if (by.isNegative()) {
             throw new IllegalArgumentException("Time only moves forward; got " + by);
         }
-        now = now.plus(by);
+        now = notAhead(now.plus(by));
         driver.advanceWallClockTime(by);
     }
 
-    /** Publishes {@code job} to the jobs topic, keyed by its Id, as the control plane does. */
+    /**
+     * Publishes {@code job} to the jobs topic, keyed by its Id, as the control plane does.
+     *
+     * @throws IllegalArgumentException when the processor refuses the job (a malformed Id, an
+     *     account that is not Unicode text, a job too large for the topics), with its reason
+     */
     public void putJob(Job job) {
         Objects.requireNonNull(job, "job");
         jobs.pipeInput(job.id(), new String(Json.write(job), StandardCharsets.UTF_8), now);
+        if (!deadLetters.isEmpty()) {
+            Header reason = deadLetters.readRecord().headers().lastHeader("__streams.errors.message");
+            deadLetters.readRecordsToList();
+            throw new IllegalArgumentException("The processor refuses this job: "
+                    + (reason == null ? "(no reason given)" : new String(reason.value(), StandardCharsets.UTF_8)));
+        }
     }
 
     /** Deletes the job {@code id}: a tombstone on the jobs topic. */
@@ -148,7 +169,7 @@ public final class ResetTestKit implements AutoCloseable {
      * (JSON that is not a command, or no JSON at all): it is answered with an error event.
      */
     public void sendCommand(String key, String value, Instant timestamp) {
-        commands.pipeInput(key, value, timestamp);
+        commands.pipeInput(key, value, notAhead(timestamp));
         collect();
     }
 
@@ -191,6 +212,20 @@ public final class ResetTestKit implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        deleteStateDir();
+    }
+
+    /** {@code time}, which must not be later than the machine's clock. */
+    private static Instant notAhead(Instant time) {
+        Objects.requireNonNull(time, "time");
+        if (time.isAfter(Instant.now())) {
+            throw new IllegalArgumentException("The kit's time " + time + " would be ahead of the machine's clock, which"
+                    + " the processor never lets a record's time pass: start the kit earlier (Builder.startAt)");
+        }
+        return time;
+    }
+
+    private void deleteStateDir() {
         try (Stream<Path> paths = Files.walk(stateDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -206,8 +241,12 @@ public final class ResetTestKit implements AutoCloseable {
         return next;
     }
 
-    /** A command has at most one answer, on one of the two topics: read both, in turn, after each. */
+    /**
+     * A command has at most one answer, on one of the two topics: read both, in turn, after each. An
+     * unparseable command's copy on the dead-letter topic is the processor's business, not an answer.
+     */
     private void collect() {
+        deadLetters.readRecordsToList();
         for (String document : snapshots.readValuesToList()) {
             JsonNode snapshot = read(document);
             outcomes.add(new Snapshot(snapshot.path("RequestId").textValue(), treeTo(snapshot, Job.class)));

@@ -351,4 +351,28 @@ class ResetTopologyTest extends ResetScenarios {
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
         assertThat(description.subtopologies()).hasSize(1);
     }
+
+    /** Bytes that Jackson reads as UTF-32 of an order it does not support: its error is not a parse error. */
+    private static final byte[] LOOKS_LIKE_UTF32 = {0x00, 0x7B, 0x00, 0x00};
+
+    @Test
+    void aJobWhoseBytesLookLikeUtf32IsADeadLetterNotAFailure() {
+        ProcessorHarness.Position position = fixture.putRawJob(bytes(EXAMPLE_ID), LOOKS_LIKE_UTF32, t0);
+
+        assertDeadLetter(fixture.deadLetters(1).get(0), bytes(EXAMPLE_ID), LOOKS_LIKE_UTF32, InvalidJobException.class.getName(),
+                "Not a valid Job: Unsupported UCS-4 endianness (3412) detected", position);
+        assertThat(fixture.storedJob(EXAMPLE_ID)).isNull();
+    }
+
+    @Test
+    void aCommandWhoseBytesLookLikeUtf32IsAnsweredInvalidParameterNotAFailure() {
+        ProcessorHarness.Position position = fixture.send(bytes(EXAMPLE_ID), LOOKS_LIKE_UTF32, t0);
+
+        ProcessorHarness.Answer answer = fixture.answer();
+        assertThat(answer.document()).contains("\"Code\":\"InvalidParameter\"",
+                "\"Message\":\"The command is not valid JSON: Unsupported UCS-4 endianness (3412) detected.\"");
+        assertDeadLetter(fixture.deadLetters(1).get(0), bytes(EXAMPLE_ID), LOOKS_LIKE_UTF32,
+                "cdn.preload.domain.UnparseableCommandException",
+                "The command is not valid JSON: Unsupported UCS-4 endianness (3412) detected.", position);
+    }
 }

@@ -187,12 +187,15 @@ public final class ChildProcess implements AutoCloseable {
                 builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             }
             Process process = builder.start();
+            // Its output is read from now on, so that a child that writes before it has read all its
+            // input cannot block on a full pipe while we write.
+            ChildProcess child = new ChildProcess(process, name != null ? name : String.join(" ", command), log, closeGrace);
             if (input != null) {
                 try (OutputStream stdin = process.getOutputStream()) {
                     stdin.write(input.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            return new ChildProcess(process, name != null ? name : String.join(" ", command), log, closeGrace);
+            return child;
         }
     }
 

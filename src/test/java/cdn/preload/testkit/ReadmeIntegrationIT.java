@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's "Testing your integration", as a new user would follow it: a fresh Maven project
  * with the README's dependency block and its test class, built against the library as this build
- * made it (its jar and its pom, put in the local repository as an install would), runs and passes;
+ * made it (its jar and its pom, put in the build's local repository as {@code mvn install} would,
+ * replacing the snapshot there), with the Maven that runs this build, offline, runs and passes;
  * and the library brings none of the application's own dependencies to the user's classpath.
  */
 class ReadmeIntegrationIT {
@@ -129,7 +130,9 @@ class ReadmeIntegrationIT {
 
     /** Runs Maven on {@code project}, offline: this build has already fetched all it needs. */
     private static ChildProcess.Result maven(Path project, String... goals) {
-        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-o", "-f", project.resolve("pom.xml").toString(),
+        String home = System.getProperty("maven.home");
+        String mvn = home == null || home.isBlank() ? "mvn" : Path.of(home, "bin", "mvn").toString(); // the build's own
+        List<String> command = new ArrayList<>(List.of(mvn, "-B", "-o", "-f", project.resolve("pom.xml").toString(),
                 "-Dmaven.repo.local=" + localRepository()));
         command.addAll(List.of(goals));
         return ChildProcess.command(command).run(Duration.ofMinutes(5));

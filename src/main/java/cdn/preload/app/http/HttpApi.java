@@ -74,9 +74,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     /** Set on a request forwarded to the instance that owns a key, so that it is never forwarded twice. */
-    public static final String FORWARDED = "X-Preload-Forwarded";
+    private static final String FORWARDED = "X-Preload-Forwarded";
     /** A connection that sends nothing, or receives nothing, for this long is closed. */
-    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);

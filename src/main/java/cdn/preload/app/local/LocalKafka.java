@@ -31,7 +31,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class LocalKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    /** What the broker logs once it serves (its KafkaRaftServer logger is kept at info for it). */
+    /**
+     * What the broker logs once it serves (Kafka's KafkaBroker.STARTED_MESSAGE, logged by
+     * KafkaRaftServer, whose logger is kept at info for it).
+     */
     private static final String STARTED = "Kafka Server started";
 
     private final String classpath;
@@ -97,24 +100,56 @@ public final class LocalKafka implements AutoCloseable {
     private CompletableFuture<Void> copyLog(Process broker) {
         CompletableFuture<Void> started = new CompletableFuture<>();
         Thread copier = new Thread(() -> {
-            try (BufferedReader output = broker.inputReader(StandardCharsets.UTF_8);
-                 BufferedWriter log = Files.newBufferedWriter(log(), StandardCharsets.UTF_8,
-                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            BufferedWriter log = null;
+            try {
+                log = Files.newBufferedWriter(log(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                System.err.println("Cannot write the local broker's log " + log() + ": " + e.getMessage());
+            }
+            try (BufferedReader output = broker.inputReader(StandardCharsets.UTF_8)) {
                 for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    log.write(line);
-                    log.newLine();
-                    log.flush();
                     if (!started.isDone() && line.contains(STARTED)) {
                         started.complete(null);
                     }
+                    log = append(log, line);
                 }
             } catch (IOException e) {
                 started.completeExceptionally(e);
+            } finally {
+                append(log, null);
             }
         }, "local-kafka-log");
         copier.setDaemon(true);
         copier.start();
         return started;
+    }
+
+    /**
+     * Appends {@code line} to the log (null: closes it); after a write error the log is dropped, and
+     * the broker's output still read, so that the broker never blocks on a full pipe.
+     */
+    private BufferedWriter append(BufferedWriter log, String line) {
+        if (log == null) {
+            return null;
+        }
+        try {
+            if (line == null) {
+                log.close();
+                return null;
+            }
+            log.write(line);
+            log.newLine();
+            log.flush();
+            return log;
+        } catch (IOException e) {
+            System.err.println("Cannot write the local broker's log " + log() + ": " + e.getMessage());
+            try {
+                log.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            return null;
+        }
     }
 
     /** SIGTERM, as an operator would stop it; SIGKILL if it has not stopped within 30 s. */

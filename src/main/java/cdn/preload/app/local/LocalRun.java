@@ -67,7 +67,7 @@ public final class LocalRun {
             if (TopicsCli.run(settings, true, out, new PrintWriter(System.err, true)) != 0) {
                 throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
             }
-            if (broker != null) {
+            if (broker != null && !configuresInternalTopics(settings)) {
                 createRerouteTopic(settings);
             }
             printHowToUse(settings, where);
@@ -88,6 +88,12 @@ public final class LocalRun {
             }
             System.exit(e instanceof SettingsException ? 2 : 1);
         }
+    }
+
+    /** Whether the settings give internal topics settings of their own, which Kafka Streams applies when it creates them. */
+    private static boolean configuresInternalTopics(Settings settings) {
+        return settings.kafka().stringPropertyNames().stream().anyMatch(name -> name.startsWith(StreamsConfig.TOPIC_PREFIX)
+                || name.equals(StreamsConfig.REPLICATION_FACTOR_CONFIG));
     }
 
     /**

@@ -173,6 +173,9 @@ public final class ProcessorApp implements AutoCloseable {
     /** What does not match {@code topics/} on the cluster, for readiness: called on the HTTP interface's checking thread. */
     private List<String> topicProblems() {
         synchronized (this) {
+            if (closed.get()) {
+                return List.of("the processor is closing");
+            }
             if (admin == null) {
                 admin = KafkaClients.admin(settings);
             }
