@@ -121,10 +121,9 @@ final class BenchCluster implements AutoCloseable {
         producer.flush();
     }
 
-    /** One command of a latency load, with the next timestamp, sent as a waiting caller sends it. */
+    /** One command of a latency load, sent as a waiting caller sends it: now, and stamped now. */
     void sendCommand(String topic, BenchJob job, byte[] value) {
-        send(caller, topic, job.id(), value, clock);
-        clock += STEP_MS;
+        send(caller, topic, job.id(), value, System.currentTimeMillis());
     }
 
     private void send(String topic, String key, byte[] value, long timestamp) {

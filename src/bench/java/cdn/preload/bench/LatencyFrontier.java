@@ -58,12 +58,17 @@ public final class LatencyFrontier {
             ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
             List<BenchJob> jobList = BenchJob.generate(Integer.getInteger("bench.jobs", 10_000), new Random(1));
             for (String commit : commits) {
-                String name = "frontier-" + commit.trim();
+                String name = "frontier-" + commit.trim().replace(':', '-');
                 Topics topics = cluster.topics(name);
                 Map<String, String> env = bench.prepare(topics, name, "exactly_once_v2", jobList, 0,
                         drain ? bench.drainCommands() : 0);
-                if (!commit.trim().equals(DEFAULTS)) {
-                    env.put("KAFKA_COMMIT_INTERVAL_MS", commit.trim());
+                // "<interval ms>" or "<interval ms>:<COMMIT_WHEN_FRESH>", e.g. 100:50ms; "default": as configured
+                String[] parts = commit.trim().split(":");
+                if (!parts[0].equals(DEFAULTS)) {
+                    env.put("KAFKA_COMMIT_INTERVAL_MS", parts[0]);
+                }
+                if (parts.length > 1) {
+                    env.put("COMMIT_WHEN_FRESH", parts[1]);
                 }
                 ObjectNode setting = settings.addObject().put("commitIntervalMs", commit.trim());
                 List<LatencyRun.Load> loads = new ArrayList<>();
@@ -103,7 +108,9 @@ public final class LatencyFrontier {
         XYSeriesCollection lines = new XYSeriesCollection();
         for (JsonNode setting : settings) {
             String name = setting.get("commitIntervalMs").asText();
-            String label = name.equals(DEFAULTS) ? "defaults" : "commit " + name + " ms";
+            String[] parts = name.split(":");
+            String label = (parts[0].equals(DEFAULTS) ? "defaults" : "commit " + parts[0] + " ms")
+                    + (parts.length > 1 ? ", when fresh " + parts[1] : "");
             XYSeries p50 = new XYSeries(label + ", p50");
             XYSeries p99 = new XYSeries(label + ", p99");
             for (JsonNode row : setting.path("latency")) {

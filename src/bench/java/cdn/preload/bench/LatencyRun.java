@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,8 +60,12 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
      * Starts the processor of {@code env} on {@code topics} and offers it {@code loads} in turn;
      * RequestIds are numbered from {@code sequence}. The rows of the latency table.
      */
-    ArrayNode measure(Topics topics, Map<String, String> env, List<BenchJob> jobList, List<Load> loads, int sequence) {
+    ArrayNode measure(Topics topics, Map<String, String> processorEnv, List<BenchJob> jobList, List<Load> loads, int sequence) {
         ArrayNode rows = report.latencyTable();
+        // Commands are stamped with the time they are sent, as a caller's are: the rate limit is lifted,
+        // so that every answer is an accepted reset, whatever the load.
+        Map<String, String> env = new HashMap<>(processorEnv);
+        env.putIfAbsent("RESET_LIMIT", "1000000");
         // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
         // outcome's write from the time to its commit (latency-*-uncommitted.csv)
         List<String> outcomes = List.of(topics.snapshots(), topics.errors());

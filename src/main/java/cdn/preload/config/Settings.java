@@ -74,6 +74,15 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String RESET_LIMIT = "RESET_LIMIT";
     public static final String RESET_WINDOW = "RESET_WINDOW";
     public static final String REPLAY_RETENTION = "REPLAY_RETENTION";
+    /**
+     * A command answered within this time of its record time asks for a commit at once, so that a
+     * caller waiting for its answer does not wait for the commit interval (0: off). A backlog's
+     * commands are older, and are committed at the interval, in large transactions.
+     */
+    public static final String COMMIT_WHEN_FRESH = "COMMIT_WHEN_FRESH";
+    /** Where {@link #COMMIT_WHEN_FRESH} is kept among the Kafka properties, in milliseconds. */
+    public static final String COMMIT_WHEN_FRESH_CONFIG = "preload.commit.when.fresh.ms";
+    public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ZERO;
     public static final String HTTP_ENABLED = "HTTP_ENABLED";
     public static final String HTTP_HOST = "HTTP_HOST";
     public static final String HTTP_PORT = "HTTP_PORT";
@@ -126,6 +135,11 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     }
 
     /** The defaults alone, as if the environment were empty. */
+    /** {@link #COMMIT_WHEN_FRESH}: zero when off. */
+    public Duration commitWhenFresh() {
+        return Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_CONFIG, "0")));
+    }
+
     public static Settings defaults() {
         return fromEnvironment(Map.of());
     }
@@ -180,6 +194,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
                 duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
         Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
+        String fresh = env.getOrDefault(COMMIT_WHEN_FRESH, "").trim();
+        kafka.setProperty(COMMIT_WHEN_FRESH_CONFIG, Long.toString(fresh.equals("0") || fresh.equalsIgnoreCase("off") ? 0
+                : duration(env, COMMIT_WHEN_FRESH, DEFAULT_COMMIT_WHEN_FRESH).toMillis()));
         long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
                 1 << 20, "a size in MiB, 16 or more") << 20;
         kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));

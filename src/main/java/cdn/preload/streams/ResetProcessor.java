@@ -26,14 +26,17 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     private final RateLimit rateLimit;
     private final Duration replayRetention;
     private final ResetObserver observer;
+    /** A command answered within this many ms of its record time asks for a commit at once; 0: never. */
+    private final long commitWhenFreshMs;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, StoredJob> jobs;
     private ReplayMemory memory;
 
-    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer) {
+    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer, Duration commitWhenFresh) {
         this.rateLimit = rateLimit;
         this.replayRetention = replayRetention;
         this.observer = observer;
+        this.commitWhenFreshMs = commitWhenFresh.toMillis();
     }
 
     @Override
@@ -58,6 +61,13 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         observer.answered(command.requestId(), command.id(), outcome.error(), outcome.replay(), System.nanoTime() - start);
         // The command checker left the command's headers behind: answers carry none.
         context.forward(record.withValue(outcome));
+        // Fresh: the processor has caught up with its input, and a caller is waiting for this answer,
+        // which is visible only once its transaction commits. A backlog's commands are older: they are
+        // committed at the commit interval, many to a transaction. Kafka Streams commits a request
+        // once the records it has in hand are processed.
+        if (commitWhenFreshMs > 0 && System.currentTimeMillis() - record.timestamp() <= commitWhenFreshMs) {
+            context.commit();
+        }
     }
 
     private Outcome answer(ResetCommand command, Bytes key, long timestamp) {

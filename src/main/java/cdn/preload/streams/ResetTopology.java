@@ -82,6 +82,15 @@ public final class ResetTopology {
      */
     public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention, TopicLayout layout,
                                  DslStoreSuppliers stores, ResetObserver observer) {
+        return build(topics, rateLimit, replayRetention, layout, stores, observer, Duration.ZERO);
+    }
+
+    /**
+     * As above; a command answered within {@code commitWhenFresh} of its record time asks for a
+     * commit at once (zero: never), so that its caller does not wait for the commit interval.
+     */
+    public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention, TopicLayout layout,
+                                 DslStoreSuppliers stores, ResetObserver observer, Duration commitWhenFresh) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(jobStore(stores));
         builder.addStateStore(answerStore(stores));
@@ -121,7 +130,7 @@ public final class ResetTopology {
 
         commands.get(COMMAND + HOME)
                 .merge(rerouted.get(REROUTED + "command"), Named.as("merge"))
-                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
+                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer, commitWhenFresh), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots ->
                         snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))
