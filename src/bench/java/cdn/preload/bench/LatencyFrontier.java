@@ -17,7 +17,6 @@ import java.util.Random;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -124,10 +123,13 @@ public final class LatencyFrontier {
         load.setSmallestValue(10);
         load.setTickUnit(new NumberTickUnit(1)); // a tick a power of ten, written as a number
         load.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        NumberAxis latency = new NumberAxis("send to answer visible (read_committed), ms");
+        LogAxis latency = new LogAxis("send to answer visible (read_committed), ms (log scale)");
+        latency.setSmallestValue(1);
+        latency.setTickUnit(new NumberTickUnit(1));
+        latency.setNumberFormatOverride(new DecimalFormat("#,##0"));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         Color[] colours = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-            new Color(0x9467bd), new Color(0x8c564b)};
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
         for (int series = 0; series < lines.getSeriesCount(); series++) {
             renderer.setSeriesPaint(series, colours[(series / 2) % colours.length]);
             renderer.setSeriesStroke(series, new BasicStroke(series % 2 == 0 ? 1.2f : 2.8f));

@@ -41,6 +41,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *       {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
+ *   <li>{@code COMMIT_WHEN_FRESH} (0, off): a command answered within this time of its record time
+ *       asks for a commit at once.</li>
  *   <li>{@code ROCKSDB_MEMORY_MB} (128): the memory all RocksDB stores of an instance share.</li>
  *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
  *       interface for health, metrics and job queries; {@code HTTP_AUTH_TOKEN}: the bearer token job

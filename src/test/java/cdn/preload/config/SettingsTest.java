@@ -182,6 +182,17 @@ class SettingsTest {
     }
 
     @Test
+    void commitWhenFreshIsOffUnlessGivenADuration() {
+        assertThat(Settings.defaults().commitWhenFresh()).isZero();
+        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "50ms")).commitWhenFresh())
+                .isEqualTo(Duration.ofMillis(50));
+        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "off")).commitWhenFresh()).isZero();
+        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "0")).commitWhenFresh()).isZero();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "soon")))
+                .hasMessageStartingWith("COMMIT_WHEN_FRESH must be a positive duration");
+    }
+
+    @Test
     void limitsAndRetentionAreConfigurable() {
         Settings settings = Settings.fromEnvironment(Map.of(
                 "RESET_LIMIT", "10", "RESET_WINDOW", "5m", "REPLAY_RETENTION", "PT36H"));
