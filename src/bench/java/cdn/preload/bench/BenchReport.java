@@ -26,8 +26,7 @@ final class BenchReport {
 
     /** The section of one processing guarantee, and the head of its table of drain rates. */
     ObjectNode guarantee(String guarantee) {
-        line("## " + guarantee + "\n\n| variant | records | seconds | records/s | CPU s per 100k | broker CPU s per 100k | peak RSS MB |"
-                + "\n|---|---:|---:|---:|---:|---:|---:|");
+        section(guarantee);
         return results.putObject(guarantee);
     }
 

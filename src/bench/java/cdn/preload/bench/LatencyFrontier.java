@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,10 +71,10 @@ public final class LatencyFrontier {
                     env.put("COMMIT_WHEN_FRESH", parts[1]);
                 }
                 ObjectNode setting = settings.addObject().put("commitIntervalMs", commit.trim());
-                List<LatencyRun.Load> loads = new ArrayList<>();
-                for (int rate : rates) {
-                    loads.add(new LatencyRun.Load(Double.NaN, rate, 5, true));
-                }
+                // Warm-ups (not reported) at each load in turn, then the measured loads in the same order.
+                List<Integer> offered = new ArrayList<>(rates);
+                double[] fractions = new double[rates.size() + 1];
+                Arrays.fill(fractions, Double.NaN);
                 if (drain) {
                     report.section("commit.interval.ms " + commit.trim());
                     ObjectNode drained = bench.drain("processor, commit.interval.ms " + commit.trim(),
@@ -81,16 +82,15 @@ public final class LatencyFrontier {
                                     BenchProcesses.processorJvm().toArray(String[]::new)),
                             List.of(topics.snapshots(), topics.errors()));
                     setting.set("drain", drained);
-                    int half = (int) (drained.get("recordsPerSecond").asDouble() / 2);
-                    loads.add(new LatencyRun.Load(0.5, half, 5, true));
-                    for (int rate : rates) {
-                        loads.add(new LatencyRun.Load(Double.NaN, rate, seconds, false));
-                    }
-                    loads.add(new LatencyRun.Load(0.5, half, seconds, false));
+                    offered.add((int) (drained.get("recordsPerSecond").asDouble() / 2));
+                    fractions[rates.size()] = 0.5;
                 } else {
                     report.heading("commit.interval.ms " + commit.trim());
-                    for (int rate : rates) {
-                        loads.add(new LatencyRun.Load(Double.NaN, rate, seconds, false));
+                }
+                List<LatencyRun.Load> loads = new ArrayList<>();
+                for (boolean warmUp : new boolean[] {true, false}) {
+                    for (int i = 0; i < offered.size(); i++) {
+                        loads.add(new LatencyRun.Load(fractions[i], offered.get(i), warmUp ? 5 : seconds, warmUp));
                     }
                 }
                 setting.set("latency", new LatencyRun(cluster, report, probe, seconds)
