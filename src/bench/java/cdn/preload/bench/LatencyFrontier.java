@@ -62,13 +62,17 @@ public final class LatencyFrontier {
                 Topics topics = cluster.topics(name);
                 Map<String, String> env = bench.prepare(topics, name, "exactly_once_v2", jobList, 0,
                         drain ? bench.drainCommands() : 0);
-                // "<interval ms>" or "<interval ms>:<COMMIT_WHEN_FRESH>", e.g. 100:50ms; "default": as configured
+                // "<interval ms>[:<COMMIT_WHEN_FRESH>[:<COMMIT_WHEN_FRESH_MIN_GAP>]]", e.g. 100:50ms:10ms;
+                // "default": as configured
                 String[] parts = commit.trim().split(":");
                 if (!parts[0].equals(DEFAULTS)) {
                     env.put("KAFKA_COMMIT_INTERVAL_MS", parts[0]);
                 }
                 if (parts.length > 1) {
                     env.put("COMMIT_WHEN_FRESH", parts[1]);
+                }
+                if (parts.length > 2) {
+                    env.put("COMMIT_WHEN_FRESH_MIN_GAP", parts[2]);
                 }
                 ObjectNode setting = settings.addObject().put("commitIntervalMs", commit.trim());
                 // Warm-ups (not reported) at each load in turn, then the measured loads in the same order.
@@ -109,7 +113,8 @@ public final class LatencyFrontier {
             String name = setting.get("commitIntervalMs").asText();
             String[] parts = name.split(":");
             String label = (parts[0].equals(DEFAULTS) ? "defaults" : "commit " + parts[0] + " ms")
-                    + (parts.length > 1 ? ", when fresh " + parts[1] : "");
+                    + (parts.length > 1 ? ", when fresh " + parts[1] : "")
+                    + (parts.length > 2 ? " every " + parts[2] : "");
             XYSeries p50 = new XYSeries(label + ", p50");
             XYSeries p99 = new XYSeries(label + ", p99");
             for (JsonNode row : setting.path("latency")) {

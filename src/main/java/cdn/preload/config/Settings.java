@@ -2,6 +2,7 @@ package cdn.preload.config;
 
 import cdn.preload.domain.RateLimit;
 import cdn.preload.streams.BoundedRocksDb;
+import cdn.preload.streams.FreshCommits;
 import cdn.preload.streams.RecordTime;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
  *   <li>{@code COMMIT_WHEN_FRESH} (0, off): a command answered within this time of its record time
- *       asks for a commit at once.</li>
+ *       asks for a commit at once, at most once every {@code COMMIT_WHEN_FRESH_MIN_GAP} (10ms).</li>
  *   <li>{@code ROCKSDB_MEMORY_MB} (128): the memory all RocksDB stores of an instance share.</li>
  *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
  *       interface for health, metrics and job queries; {@code HTTP_AUTH_TOKEN}: the bearer token job
@@ -85,6 +86,16 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     /** Where {@link #COMMIT_WHEN_FRESH} is kept among the Kafka properties, in milliseconds. */
     public static final String COMMIT_WHEN_FRESH_CONFIG = "preload.commit.when.fresh.ms";
     public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ZERO;
+    /**
+     * The shortest time between two early commits ({@link #COMMIT_WHEN_FRESH}) of one task, so that
+     * a steady stream of fresh commands shares its transactions. With early commits on, the stream
+     * thread's {@code poll.ms} is this too unless set, so that an answer left pending is committed
+     * after this long, not when the next command comes in.
+     */
+    public static final String COMMIT_WHEN_FRESH_MIN_GAP = "COMMIT_WHEN_FRESH_MIN_GAP";
+    /** Where {@link #COMMIT_WHEN_FRESH_MIN_GAP} is kept among the Kafka properties, in milliseconds. */
+    public static final String COMMIT_WHEN_FRESH_MIN_GAP_CONFIG = "preload.commit.when.fresh.min.gap.ms";
+    public static final Duration DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP = Duration.ofMillis(10);
     public static final String HTTP_ENABLED = "HTTP_ENABLED";
     public static final String HTTP_HOST = "HTTP_HOST";
     public static final String HTTP_PORT = "HTTP_PORT";
@@ -136,12 +147,14 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         return new Settings(topics, rateLimit, replayRetention, copy, http);
     }
 
-    /** The defaults alone, as if the environment were empty. */
-    /** {@link #COMMIT_WHEN_FRESH}: zero when off. */
-    public Duration commitWhenFresh() {
-        return Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_CONFIG, "0")));
+    /** {@link #COMMIT_WHEN_FRESH} and {@link #COMMIT_WHEN_FRESH_MIN_GAP}. */
+    public FreshCommits freshCommits() {
+        return new FreshCommits(Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_CONFIG, "0"))),
+                Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_MIN_GAP_CONFIG,
+                        Long.toString(DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP.toMillis())))));
     }
 
+    /** The defaults alone, as if the environment were empty. */
     public static Settings defaults() {
         return fromEnvironment(Map.of());
     }
@@ -197,8 +210,14 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
                 duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
         Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
         String fresh = env.getOrDefault(COMMIT_WHEN_FRESH, "").trim();
-        kafka.setProperty(COMMIT_WHEN_FRESH_CONFIG, Long.toString(fresh.equals("0") || fresh.equalsIgnoreCase("off") ? 0
-                : duration(env, COMMIT_WHEN_FRESH, DEFAULT_COMMIT_WHEN_FRESH).toMillis()));
+        long freshMs = fresh.equals("0") || fresh.equalsIgnoreCase("off") ? 0
+                : duration(env, COMMIT_WHEN_FRESH, DEFAULT_COMMIT_WHEN_FRESH).toMillis();
+        long minGapMs = duration(env, COMMIT_WHEN_FRESH_MIN_GAP, DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP).toMillis();
+        kafka.setProperty(COMMIT_WHEN_FRESH_CONFIG, Long.toString(freshMs));
+        kafka.setProperty(COMMIT_WHEN_FRESH_MIN_GAP_CONFIG, Long.toString(minGapMs));
+        if (freshMs > 0 && kafka.getProperty(StreamsConfig.POLL_MS_CONFIG) == null) {
+            kafka.setProperty(StreamsConfig.POLL_MS_CONFIG, Long.toString(minGapMs));
+        }
         long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
                 1 << 20, "a size in MiB, 16 or more") << 20;
         kafka.setProperty(BoundedRocksDb.MEMORY_CONFIG, Long.toString(rocksDbMemory));

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -28,10 +29,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
     private final ResetObserver observer;
+    private final EarlyCommit earlyCommit;
 
-    CommandChecker(TopicLayout layout, ResetObserver observer) {
+    CommandChecker(TopicLayout layout, ResetObserver observer, FreshCommits freshCommits) {
         this.layout = layout;
         this.observer = observer;
+        this.earlyCommit = new EarlyCommit(freshCommits);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Checked> context) {
+        super.init(context);
+        earlyCommit.init(context);
     }
 
     @Override
@@ -72,6 +81,7 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
         }
         context().forward(new Record<>(key, new Checked.Refused(document), record.timestamp(), new RecordHeaders()));
         observer.answered(error.requestId(), error.id(), code, false, System.nanoTime() - start);
+        earlyCommit.answered(record.timestamp());
     }
 
     private RecordMetadata source() {

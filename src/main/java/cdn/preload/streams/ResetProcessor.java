@@ -26,17 +26,16 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     private final RateLimit rateLimit;
     private final Duration replayRetention;
     private final ResetObserver observer;
-    /** A command answered within this many ms of its record time asks for a commit at once; 0: never. */
-    private final long commitWhenFreshMs;
+    private final EarlyCommit earlyCommit;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, StoredJob> jobs;
     private ReplayMemory memory;
 
-    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer, Duration commitWhenFresh) {
+    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer, FreshCommits freshCommits) {
         this.rateLimit = rateLimit;
         this.replayRetention = replayRetention;
         this.observer = observer;
-        this.commitWhenFreshMs = commitWhenFresh.toMillis();
+        this.earlyCommit = new EarlyCommit(freshCommits);
     }
 
     @Override
@@ -46,6 +45,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         memory = new ReplayMemory(context.getStateStore(ResetTopology.ANSWER_STORE), jobs, replayRetention);
         context.schedule(ReplayMemory.PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 now -> memory.forgetExpired(context.currentStreamTimeMs()));
+        earlyCommit.init(context);
     }
 
     @Override
@@ -61,13 +61,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         observer.answered(command.requestId(), command.id(), outcome.error(), outcome.replay(), System.nanoTime() - start);
         // The command checker left the command's headers behind: answers carry none.
         context.forward(record.withValue(outcome));
-        // Fresh: the processor has caught up with its input, and a caller is waiting for this answer,
-        // which is visible only once its transaction commits. A backlog's commands are older: they are
-        // committed at the commit interval, many to a transaction. Kafka Streams commits a request
-        // once the records it has in hand are processed.
-        if (commitWhenFreshMs > 0 && System.currentTimeMillis() - record.timestamp() <= commitWhenFreshMs) {
-            context.commit();
-        }
+        earlyCommit.answered(record.timestamp());
     }
 
     private Outcome answer(ResetCommand command, Bytes key, long timestamp) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cdn.preload.domain.RateLimit;
+import cdn.preload.streams.FreshCommits;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,14 +183,25 @@ class SettingsTest {
     }
 
     @Test
-    void commitWhenFreshIsOffUnlessGivenADuration() {
-        assertThat(Settings.defaults().commitWhenFresh()).isZero();
-        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "50ms")).commitWhenFresh())
-                .isEqualTo(Duration.ofMillis(50));
-        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "off")).commitWhenFresh()).isZero();
-        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "0")).commitWhenFresh()).isZero();
+    void earlyCommitsTakeTheirAgeAndGapAndWakeTheStreamThreadAsOftenAsTheGap() {
+        Settings defaults = Settings.defaults();
+        assertThat(defaults.freshCommits()).isEqualTo(
+                new FreshCommits(Settings.DEFAULT_COMMIT_WHEN_FRESH, Settings.DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP));
+
+        Settings on = Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "50ms", "COMMIT_WHEN_FRESH_MIN_GAP", "5ms"));
+        assertThat(on.freshCommits()).isEqualTo(new FreshCommits(Duration.ofMillis(50), Duration.ofMillis(5)));
+        assertThat(on.kafka().getProperty("poll.ms")).as("an answer left pending waits at most the gap").isEqualTo("5");
+        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "50ms", "KAFKA_POLL_MS", "20"))
+                .kafka().getProperty("poll.ms")).as("as set").isEqualTo("20");
+
+        Settings off = Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "off"));
+        assertThat(off.freshCommits().enabled()).isFalse();
+        assertThat(off.kafka().getProperty("poll.ms")).as("Kafka Streams' own").isNull();
+        assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "0")).freshCommits().enabled()).isFalse();
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "soon")))
                 .hasMessageStartingWith("COMMIT_WHEN_FRESH must be a positive duration");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH_MIN_GAP", "-1ms")))
+                .hasMessageStartingWith("COMMIT_WHEN_FRESH_MIN_GAP must be a positive duration");
     }
 
     @Test

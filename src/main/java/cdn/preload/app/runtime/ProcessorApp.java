@@ -189,7 +189,7 @@ public final class ProcessorApp implements AutoCloseable {
         DslStoreSuppliers stores = config.getConfiguredInstance(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
                 DslStoreSuppliers.class);
         Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), layout,
-                stores, observer, settings.commitWhenFresh());
+                stores, observer, settings.freshCommits());
         KafkaStreams streams = new KafkaStreams(topology, settings.kafka());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("The processor failed and stops: {}. Nothing was skipped or dead-lettered because of it; restarted,"

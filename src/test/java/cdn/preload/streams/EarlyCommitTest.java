@@ -1,0 +1,139 @@
+package cdn.preload.streams;
+
+import static cdn.preload.streams.Examples.EXAMPLE_ID;
+import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.domain.RateLimit;
+import cdn.preload.domain.ResetCommand;
+import cdn.preload.domain.StoredJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Early commits (COMMIT_WHEN_FRESH): an answer to a command within that age of its record time asks
+ * Kafka Streams for a commit at once, so that its caller sees it without waiting for the commit
+ * interval, but at most once every minimum gap: one that comes sooner is committed by a wall-clock
+ * punctuation when the gap is over. An older command (a backlog's) leaves the commit to the
+ * interval. The driver commits after every record, so these are the processors on their own, in
+ * Kafka Streams' mock context, with its clock.
+ */
+class EarlyCommitTest {
+    private static final byte[] KEY = EXAMPLE_ID.getBytes(StandardCharsets.US_ASCII);
+    private static final long NOW = 1_700_000_000_000L;
+    private static final FreshCommits FRESH = new FreshCommits(Duration.ofMillis(50), Duration.ofMillis(10));
+
+    @Test
+    void aFreshAnswerAsksForACommitAndABacklogsDoesNot() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = processor(context, FRESH);
+
+        processor.process(command("r-old", NOW - 60_000));
+        assertThat(context.committed()).as("a command a minute old").isFalse();
+        processor.process(command("r-at-the-limit", NOW - 51));
+        assertThat(context.committed()).as("51 ms old").isFalse();
+
+        processor.process(command("r-fresh", NOW - 50));
+        assertThat(context.committed()).as("50 ms old").isTrue();
+        assertThat(context.forwarded()).hasSize(3);
+    }
+
+    @Test
+    void aFreshAnswerWithinTheGapIsCommittedByThePunctuationOnceTheGapIsOver() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = processor(context, FRESH);
+        processor.process(command("r-1", NOW));
+        context.resetCommit();
+
+        context.setCurrentSystemTimeMs(NOW + 4);
+        processor.process(command("r-2", NOW + 4));
+        assertThat(context.committed()).as("4 ms after the last early commit").isFalse();
+        punctuate(context, NOW + 9);
+        assertThat(context.committed()).as("the gap not yet over").isFalse();
+
+        punctuate(context, NOW + 10);
+        assertThat(context.committed()).as("the gap over").isTrue();
+        context.resetCommit();
+        punctuate(context, NOW + 30);
+        assertThat(context.committed()).as("nothing pending").isFalse();
+
+        context.setCurrentSystemTimeMs(NOW + 31);
+        processor.process(command("r-3", NOW + 31));
+        assertThat(context.committed()).as("a fresh answer after the gap").isTrue();
+    }
+
+    @Test
+    void offItNeverAsksAndSchedulesNothing() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = processor(context, FreshCommits.OFF);
+        int purge = context.scheduledPunctuators().size();
+
+        processor.process(command("r-fresh", NOW));
+
+        assertThat(context.committed()).isFalse();
+        assertThat(context.scheduledPunctuators()).as("only the replay memory's purge").hasSize(purge).hasSize(1);
+        assertThat(context.forwarded()).hasSize(1);
+    }
+
+    @Test
+    void aCommandRefusedBeforeAnyLookupIsCommittedEarlyToo() {
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(NOW);
+        context.setRecordMetadata("preload-job-reset-commands", 0, 7);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, FRESH);
+        checker.init(context);
+
+        checker.process(new Record<>(KEY, "{\"RequestId\":\"r-1\",\"Id\":\"no-such-id\",\"AliUid\":\"u\"}"
+                .getBytes(StandardCharsets.UTF_8), NOW));
+
+        assertThat(context.forwarded()).singleElement().satisfies(forwarded ->
+                assertThat(forwarded.record().value()).isInstanceOf(Checked.Refused.class));
+        assertThat(context.committed()).as("its 400 answer").isTrue();
+    }
+
+    private static void punctuate(MockProcessorContext<?, ?> context, long now) {
+        context.setCurrentSystemTimeMs(now);
+        for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
+            if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME
+                    && punctuator.getInterval().equals(FRESH.minGap())) {
+                punctuator.getPunctuator().punctuate(now);
+            }
+        }
+    }
+
+    private static MockProcessorContext<byte[], Outcome> started() {
+        MockProcessorContext<byte[], Outcome> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(NOW);
+        KeyValueStore<String, StoredJob> jobs = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ResetTopology.JOB_STORE),
+                Serdes.String(), StoredJobFormat.serde()).withLoggingDisabled().build();
+        KeyValueStore<Bytes, byte[]> answers = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ResetTopology.ANSWER_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        jobs.init(context.getStateStoreContext(), jobs);
+        answers.init(context.getStateStoreContext(), answers);
+        context.addStateStore(jobs);
+        context.addStateStore(answers);
+        jobs.put(EXAMPLE_ID, StoredJob.of(Examples.EXAMPLE_JOB));
+        return context;
+    }
+
+    private static ResetProcessor processor(MockProcessorContext<byte[], Outcome> context, FreshCommits freshCommits) {
+        // the rate limit lifted: each command here is a reset of the same job
+        ResetProcessor processor = new ResetProcessor(new RateLimit(1000, Duration.ofMinutes(1)), Duration.ofHours(24),
+                ResetObserver.NONE, freshCommits);
+        processor.init(context);
+        return processor;
+    }
+
+    private static Record<byte[], Checked> command(String requestId, long timestamp) {
+        return new Record<>(KEY, new Checked.Command(new ResetCommand(requestId, EXAMPLE_ID, EXAMPLE_UID), false), timestamp);
+    }
+}
