@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -31,6 +32,11 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
     private static final Duration ANSWERS = Duration.ofMinutes(2);
     /** Latencies to three significant digits: within a tenth of a percent. */
     private static final int DIGITS = 3;
+    /**
+     * {@code -Dbench.latency.arrivals=poisson}: commands sent at random times, at the load's mean rate
+     * (independent callers); by default, evenly spaced.
+     */
+    private static final boolean POISSON = System.getProperty("bench.latency.arrivals", "even").equals("poisson");
 
     /**
      * Starts the processor of {@code env} on {@code topics} and offers it fractions of {@code maxRate};
@@ -83,8 +89,12 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
                 long start = System.nanoTime();
                 long startMillis = System.currentTimeMillis();
                 Pressure before = Pressure.now();
+                Random arrivals = new Random(sequence);
+                double offset = 0;
                 for (int i = 0; i < total; i++) {
-                    long due = start + (long) (i * 1e9 / rate);
+                    // evenly spaced, or a Poisson process: exponential gaps of the same mean
+                    offset = POISSON ? offset - Math.log(1 - arrivals.nextDouble()) * 1e9 / rate : i * 1e9 / rate;
+                    long due = start + (long) offset;
                     long now;
                     while ((now = System.nanoTime()) < due) {
                         LockSupport.parkNanos(due - now); // pacing the offered load, not waiting for a result
