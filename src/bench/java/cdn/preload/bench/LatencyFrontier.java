@@ -58,13 +58,18 @@ public final class LatencyFrontier {
             ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
             List<BenchJob> jobList = BenchJob.generate(Integer.getInteger("bench.jobs", 10_000), new Random(1));
             for (String commit : commits) {
-                String name = "frontier-" + commit.trim().replace(':', '-');
+                String name = "frontier-" + commit.trim().replaceAll("[^A-Za-z0-9-]", "-");
                 Topics topics = cluster.topics(name);
                 Map<String, String> env = bench.prepare(topics, name, "exactly_once_v2", jobList, 0,
                         drain ? bench.drainCommands() : 0);
-                // "<interval ms>[:<COMMIT_WHEN_FRESH>[:<COMMIT_WHEN_FRESH_MIN_GAP>]]", e.g. 100:50ms:10ms;
-                // "default": as configured
-                String[] parts = commit.trim().split(":");
+                // "<interval ms>[:<COMMIT_WHEN_FRESH>[:<COMMIT_WHEN_FRESH_MIN_GAP>]][+NAME=value...]", e.g.
+                // 100:50ms:10ms+KAFKA_LINGER_MS=0; "default": as configured
+                String[] settingAndEnv = commit.trim().split("\\+");
+                for (int i = 1; i < settingAndEnv.length; i++) {
+                    String[] variable = settingAndEnv[i].split("=", 2);
+                    env.put(variable[0], variable[1]);
+                }
+                String[] parts = settingAndEnv[0].split(":");
                 if (!parts[0].equals(DEFAULTS)) {
                     env.put("KAFKA_COMMIT_INTERVAL_MS", parts[0]);
                 }
@@ -110,11 +115,12 @@ public final class LatencyFrontier {
     static void chart(JsonNode settings, Path png) throws IOException {
         XYSeriesCollection lines = new XYSeriesCollection();
         for (JsonNode setting : settings) {
-            String name = setting.get("commitIntervalMs").asText();
-            String[] parts = name.split(":");
+            String[] settingAndEnv = setting.get("commitIntervalMs").asText().split("\\+", 2);
+            String[] parts = settingAndEnv[0].split(":");
             String label = (parts[0].equals(DEFAULTS) ? "defaults" : "commit " + parts[0] + " ms")
                     + (parts.length > 1 ? ", when fresh " + parts[1] : "")
-                    + (parts.length > 2 ? " every " + parts[2] : "");
+                    + (parts.length > 2 ? " every " + parts[2] : "")
+                    + (settingAndEnv.length > 1 ? ", " + settingAndEnv[1] : "");
             XYSeries p50 = new XYSeries(label + ", p50");
             XYSeries p99 = new XYSeries(label + ", p99");
             for (JsonNode row : setting.path("latency")) {

@@ -87,7 +87,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String COMMIT_WHEN_FRESH_CONFIG = "preload.commit.when.fresh.ms";
     public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ZERO;
     /**
-     * The shortest time between two early commits ({@link #COMMIT_WHEN_FRESH}) of one task, so that
+     * The shortest time between two early commits ({@link #COMMIT_WHEN_FRESH}) of one stream thread, so that
      * a steady stream of fresh commands shares its transactions. With early commits on, the stream
      * thread's {@code poll.ms} is this too unless set, so that an answer left pending is committed
      * after this long, not when the next command comes in.

@@ -29,12 +29,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
     private final TopicLayout layout;
     private final ResetObserver observer;
-    private final EarlyCommit earlyCommit;
+    private final EarlyCommits.Part earlyCommit;
 
-    CommandChecker(TopicLayout layout, ResetObserver observer, FreshCommits freshCommits) {
+    CommandChecker(TopicLayout layout, ResetObserver observer, EarlyCommits earlyCommits) {
         this.layout = layout;
         this.observer = observer;
-        this.earlyCommit = new EarlyCommit(freshCommits);
+        this.earlyCommit = earlyCommits.part();
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Objects;
  * transaction: a processor catching up drains as fast as without early commits.
  *
  * @param within the age up to which an answer is committed early; zero: never (off)
- * @param minGap the shortest time between two early commits of one task
+ * @param minGap the shortest time between two early commits of one stream thread
  */
 public record FreshCommits(Duration within, Duration minGap) {
     /** No early commits: every answer waits for the commit interval. */

@@ -26,16 +26,16 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     private final RateLimit rateLimit;
     private final Duration replayRetention;
     private final ResetObserver observer;
-    private final EarlyCommit earlyCommit;
+    private final EarlyCommits.Part earlyCommit;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, StoredJob> jobs;
     private ReplayMemory memory;
 
-    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer, FreshCommits freshCommits) {
+    ResetProcessor(RateLimit rateLimit, Duration replayRetention, ResetObserver observer, EarlyCommits earlyCommits) {
         this.rateLimit = rateLimit;
         this.replayRetention = replayRetention;
         this.observer = observer;
-        this.earlyCommit = new EarlyCommit(freshCommits);
+        this.earlyCommit = earlyCommits.part();
     }
 
     @Override

@@ -91,6 +91,7 @@ public final class ResetTopology {
      */
     public static Topology build(Topics topics, RateLimit rateLimit, Duration replayRetention, TopicLayout layout,
                                  DslStoreSuppliers stores, ResetObserver observer, FreshCommits freshCommits) {
+        EarlyCommits earlyCommits = new EarlyCommits(freshCommits);
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(jobStore(stores));
         builder.addStateStore(answerStore(stores));
@@ -106,7 +107,7 @@ public final class ResetTopology {
 
         Map<String, KStream<byte[], Checked>> commands = builder
                 .stream(topics.commands(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("commands-source"))
-                .process(() -> new CommandChecker(layout, observer, freshCommits), Named.as("check-command"))
+                .process(() -> new CommandChecker(layout, observer, earlyCommits), Named.as("check-command"))
                 .split(Named.as(COMMAND))
                 .branch((key, checked) -> checked instanceof Checked.Refused, Branched.withConsumer(refused ->
                         refused.to(topics.errors(), written("refused-sink")), "refused"))
@@ -130,7 +131,7 @@ public final class ResetTopology {
 
         commands.get(COMMAND + HOME)
                 .merge(rerouted.get(REROUTED + "command"), Named.as("merge"))
-                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer, freshCommits), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
+                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer, earlyCommits), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
                 .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots ->
                         snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))

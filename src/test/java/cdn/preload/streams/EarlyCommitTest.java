@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Early commits (COMMIT_WHEN_FRESH): an answer to a command within that age of its record time asks
  * Kafka Streams for a commit at once, so that its caller sees it without waiting for the commit
- * interval, but at most once every minimum gap: one that comes sooner is committed by a wall-clock
- * punctuation when the gap is over. An older command (a backlog's) leaves the commit to the
+ * interval, but at most once every minimum gap of its stream thread: one that comes sooner is
+ * committed by a wall-clock punctuation when the gap is over, unless another task asked after it. An older command (a backlog's) leaves the commit to the
  * interval. The driver commits after every record, so these are the processors on their own, in
  * Kafka Streams' mock context, with its clock.
  */
@@ -64,10 +64,34 @@ class EarlyCommitTest {
         context.resetCommit();
         punctuate(context, NOW + 30);
         assertThat(context.committed()).as("nothing pending").isFalse();
+        assertThat(context.scheduledPunctuators()).as("the pending answer's punctuation, done")
+                .filteredOn(MockProcessorContext.CapturedPunctuator::cancelled).hasSize(1);
 
         context.setCurrentSystemTimeMs(NOW + 31);
         processor.process(command("r-3", NOW + 31));
         assertThat(context.committed()).as("a fresh answer after the gap").isTrue();
+    }
+
+    @Test
+    void theGapIsTheStreamThreadsWhichCommitsAllItsTasksWhicheverAsks() {
+        EarlyCommits thread = new EarlyCommits(FRESH);
+        MockProcessorContext<byte[], Outcome> first = started();
+        MockProcessorContext<byte[], Outcome> second = started();
+        ResetProcessor one = processor(first, thread);
+        ResetProcessor other = processor(second, thread);
+        one.process(command("r-1", NOW));
+        assertThat(first.committed()).isTrue();
+
+        second.setCurrentSystemTimeMs(NOW + 3);
+        other.process(command("r-2", NOW + 3));
+        assertThat(second.committed()).as("within the thread's gap").isFalse();
+        first.setCurrentSystemTimeMs(NOW + 12);
+        one.process(command("r-3", NOW + 12));
+        assertThat(first.committed()).as("after the gap").isTrue();
+
+        punctuate(second, NOW + 13);
+        assertThat(second.committed()).as("the first task's commit took the second's answer too").isFalse();
+        assertThat(second.scheduledPunctuators()).filteredOn(MockProcessorContext.CapturedPunctuator::cancelled).hasSize(1);
     }
 
     @Test
@@ -88,7 +112,7 @@ class EarlyCommitTest {
         MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(NOW);
         context.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, FRESH);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
         checker.init(context);
 
         checker.process(new Record<>(KEY, "{\"RequestId\":\"r-1\",\"Id\":\"no-such-id\",\"AliUid\":\"u\"}"
@@ -102,8 +126,9 @@ class EarlyCommitTest {
     private static void punctuate(MockProcessorContext<?, ?> context, long now) {
         context.setCurrentSystemTimeMs(now);
         for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
-            if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME
-                    && punctuator.getInterval().equals(FRESH.minGap())) {
+            // the pending answer's (the replay memory's purge is not due)
+            if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME && !punctuator.cancelled()
+                    && punctuator.getInterval().compareTo(FRESH.minGap()) <= 0) {
                 punctuator.getPunctuator().punctuate(now);
             }
         }
@@ -126,9 +151,13 @@ class EarlyCommitTest {
     }
 
     private static ResetProcessor processor(MockProcessorContext<byte[], Outcome> context, FreshCommits freshCommits) {
+        return processor(context, new EarlyCommits(freshCommits));
+    }
+
+    private static ResetProcessor processor(MockProcessorContext<byte[], Outcome> context, EarlyCommits earlyCommits) {
         // the rate limit lifted: each command here is a reset of the same job
         ResetProcessor processor = new ResetProcessor(new RateLimit(1000, Duration.ofMinutes(1)), Duration.ofHours(24),
-                ResetObserver.NONE, freshCommits);
+                ResetObserver.NONE, earlyCommits);
         processor.init(context);
         return processor;
     }
