@@ -70,6 +70,9 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
         boolean elsewhere = key != record.key() || !layout.isHome(key, source().partition());
         // The command's headers stay here: neither the re-routed command nor its answer carries them.
         context().forward(new Record<>(key, new Checked.Command(command, elsewhere), record.timestamp(), new RecordHeaders()));
+        if (elsewhere) {
+            earlyCommit.forwarded(record.timestamp());
+        }
     }
 
     private void refuse(Record<byte[], byte[]> record, ErrorCode code, ErrorEvent error, long start) {
@@ -81,7 +84,7 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
         }
         context().forward(new Record<>(key, new Checked.Refused(document), record.timestamp(), new RecordHeaders()));
         observer.answered(error.requestId(), error.id(), code, false, System.nanoTime() - start);
-        earlyCommit.answered(record.timestamp());
+        earlyCommit.forwarded(record.timestamp());
     }
 
     private RecordMetadata source() {

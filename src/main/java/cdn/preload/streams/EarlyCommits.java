@@ -40,8 +40,12 @@ final class EarlyCommits {
             this.context = context;
         }
 
-        /** An answer to a record of {@code recordTime} was forwarded. */
-        void answered(long recordTime) {
+        /**
+         * A record of {@code recordTime} that a caller waits on was forwarded: its answer, or the
+         * command itself on its way to its job's partition (re-routed, it reaches the reset step only
+         * once committed).
+         */
+        void forwarded(long recordTime) {
             if (withinMs <= 0) {
                 return;
             }

@@ -61,7 +61,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         observer.answered(command.requestId(), command.id(), outcome.error(), outcome.replay(), System.nanoTime() - start);
         // The command checker left the command's headers behind: answers carry none.
         context.forward(record.withValue(outcome));
-        earlyCommit.answered(record.timestamp());
+        earlyCommit.forwarded(record.timestamp());
     }
 
     private Outcome answer(ResetCommand command, Bytes key, long timestamp) {

@@ -123,6 +123,29 @@ class EarlyCommitTest {
         assertThat(context.committed()).as("its 400 answer").isTrue();
     }
 
+    @Test
+    void aCommandOnItsWayToItsJobsPartitionIsCommittedEarlySoThatTheResetStepSeesIt() {
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(NOW);
+        context.setRecordMetadata("preload-job-reset-commands", 0, 7);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
+        checker.init(context);
+
+        // no key: re-routed, keyed by its Id, through the repartition topic, which is read committed
+        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8), NOW));
+
+        assertThat(context.forwarded()).singleElement().satisfies(forwarded ->
+                assertThat(((Checked.Command) forwarded.record().value()).elsewhere()).isTrue());
+        assertThat(context.committed()).isTrue();
+
+        context.resetCommit();
+        context.setCurrentSystemTimeMs(NOW + 20);
+        checker.process(new Record<>(KEY, ("{\"RequestId\":\"r-2\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8), NOW + 20));
+        assertThat(context.committed()).as("a command already home: its answer asks, in the reset step").isFalse();
+    }
+
     private static void punctuate(MockProcessorContext<?, ?> context, long now) {
         context.setCurrentSystemTimeMs(now);
         for (MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
