@@ -60,7 +60,15 @@ final class BenchCluster implements AutoCloseable {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", brokerDirDefault())), "preload-bench");
         stateDir = Files.createTempDirectory(Path.of(System.getProperty("bench.state.dir", System.getProperty("java.io.tmpdir"))),
                 "preload-bench-state");
-        broker = TestBroker.startOwn(dir.resolve("broker"));
+        // -Dbench.broker=name=value,...: broker settings of the run's own
+        Map<String, String> brokerSettings = new java.util.HashMap<>();
+        for (String setting : System.getProperty("bench.broker", "").split(",")) {
+            if (!setting.isBlank()) {
+                String[] pair = setting.split("=", 2);
+                brokerSettings.put(pair[0].trim(), pair[1].trim());
+            }
+        }
+        broker = TestBroker.startOwn(dir.resolve("broker"), brokerSettings);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,

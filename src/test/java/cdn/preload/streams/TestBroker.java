@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +37,12 @@ public final class TestBroker {
 
     /** A broker of the caller's own, in {@code dir}, on free ports: for tests that stop or kill it. */
     public static LocalKafka startOwn(Path dir) {
-        return LocalKafka.start(classpath(), dir, LocalKafka.freePort(), LocalKafka.freePort());
+        return startOwn(dir, Map.of());
+    }
+
+    /** As above, with broker settings of the caller's own. */
+    public static LocalKafka startOwn(Path dir, Map<String, String> settings) {
+        return LocalKafka.start(classpath(), dir, LocalKafka.freePort(), LocalKafka.freePort(), settings);
     }
 
     /** The broker's classpath, as the build wrote it for the local run. */

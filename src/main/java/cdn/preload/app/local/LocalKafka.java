@@ -41,13 +41,15 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> extraSettings;
     private Process process;
 
-    private LocalKafka(String classpath, Path dir, int port, int controllerPort) {
+    private LocalKafka(String classpath, Path dir, int port, int controllerPort, Map<String, String> extraSettings) {
         this.classpath = classpath;
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.extraSettings = Map.copyOf(extraSettings);
     }
 
     /**
@@ -56,7 +58,12 @@ public final class LocalKafka implements AutoCloseable {
      * @param classpath the broker's classpath (the {@code kafka_2.13} jar and its dependencies)
      */
     public static LocalKafka start(String classpath, Path dir, int port, int controllerPort) {
-        LocalKafka kafka = new LocalKafka(classpath, dir, port, controllerPort);
+        return start(classpath, dir, port, controllerPort, Map.of());
+    }
+
+    /** As above, with broker settings of the caller's own added to (or replacing) the local broker's. */
+    public static LocalKafka start(String classpath, Path dir, int port, int controllerPort, Map<String, String> extraSettings) {
+        LocalKafka kafka = new LocalKafka(classpath, dir, port, controllerPort, extraSettings);
         kafka.start();
         return kafka;
     }
@@ -212,6 +219,7 @@ public final class LocalKafka implements AutoCloseable {
         settings.put("group.initial.rebalance.delay.ms", "0");
         // Topics come from topics/, as in production; a typo must not create a topic.
         settings.put("auto.create.topics.enable", "false");
+        settings.putAll(extraSettings);
         StringBuilder text = new StringBuilder("# Written by LocalKafka; rewritten at every start.\n");
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Path config = dir.resolve("server.properties");
