@@ -59,13 +59,25 @@ final class BenchReport {
         }
     }
 
-    /** The lines of the ratios to the pass-through that {@link #ratioToPassthrough} put. */
+    /** Puts {@code processorToNaive}, the processor's drain rate over the naive DSL variant's, when both ran. */
+    static void processorToNaive(ObjectNode section) {
+        if (section.has("processor") && section.has("naive")) {
+            double ratio = section.get("processor").get("recordsPerSecond").asDouble()
+                    / section.get("naive").get("recordsPerSecond").asDouble();
+            section.put("processorToNaive", round(ratio, 2));
+        }
+    }
+
+    /** The lines of the ratios that {@link #ratioToPassthrough} and {@link #processorToNaive} put. */
     void ratios(ObjectNode section) {
         if (section.has("processorToPassthrough")) {
             line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
             if (section.has("statelessToPassthrough")) {
                 line(String.format(Locale.ROOT, "stateless floor / passthrough: %.2f\n", section.get("statelessToPassthrough").asDouble()));
             }
+        }
+        if (section.has("processorToNaive")) {
+            line(String.format(Locale.ROOT, "\nprocessor / naive DSL variant: %.2f\n", section.get("processorToNaive").asDouble()));
         }
     }
 

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
  * at_least_once, the same preloaded commands are drained by a pass-through Streams app, a plain
- * transactional copy loop and the processor (each in a JVM of its own, same Streams settings, the
- * first {@code bench.warmup} commands not measured); then the processor's latency at fixed
- * fractions of its maximum rate ({@link LatencyRun}); then a scale run with a million jobs. Figures,
- * with CPU by thread group for each variant and for the broker, go to {@code target/bench/results.json}
- * and {@code results.md} ({@link BenchReport}); latency timelines to {@code target/bench/latency-*.csv}.
+ * transactional copy loop, the processor and a first-timer's DSL version of it ({@link NaiveDsl})
+ * (each in a JVM of its own, same Streams settings, the first {@code bench.warmup} commands not
+ * measured); then the processor's latency at fixed fractions of its maximum rate ({@link LatencyRun});
+ * then a scale run with a million jobs. Figures, with CPU by thread group for each variant and for
+ * the broker, go to {@code target/bench/results.json} and {@code results.md} ({@link BenchReport});
+ * latency timelines to {@code target/bench/latency-*.csv}.
  * This class runs it all in order; {@link BenchCluster} publishes.
  */
 public final class EndToEndBenchmark {
@@ -34,9 +35,9 @@ public final class EndToEndBenchmark {
     private final int warmup = Integer.getInteger("bench.warmup", 200_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
-    /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, latency (default: all). */
+    /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, naive, latency (default: all). */
     private final List<String> variants = List.of(System.getProperty("bench.variants",
-            "passthrough,copy,stateless,outcome-log,bad,latency").split(","));
+            "passthrough,copy,stateless,outcome-log,bad,naive,latency").split(","));
     private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
     private BenchReport report = new BenchReport();
     private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
@@ -126,6 +127,14 @@ public final class EndToEndBenchmark {
             section.set("processorWithTenPercentBad", drain("processor, 10% bad commands", BenchProcesses.jar(badEnv,
                     OUT.resolve("logs/bad-" + tag + ".log")), List.of(bad.snapshots(), bad.errors())));
         }
+        if (variants.contains("naive")) {
+            // Topics of its own: it writes each reset job back to its jobs topic, which the processor's must not get.
+            Topics naive = cluster.topics("bench-naive-" + tag);
+            Map<String, String> naiveEnv = publish(naive, "bench-naive-" + tag, guarantee, jobList, warmup + commands);
+            section.set("naive", drain("naive DSL variant", BenchProcesses.main(NaiveDsl.class, naiveEnv,
+                    OUT.resolve("logs/naive-" + tag + ".log")), List.of(naive.snapshots(), naive.errors())));
+            BenchReport.processorToNaive(section);
+        }
         report.ratios(section);
         if (!variants.contains("latency")) {
             return;
@@ -152,6 +161,18 @@ public final class EndToEndBenchmark {
         cluster.rewindClock();
         cluster.publishCommands(topics.commands(), jobList, count, badEvery);
         return env;
+    }
+
+    /**
+     * Publishes the jobs and then {@code count} commands to {@code topics} for a variant that loads its
+     * jobs itself, such as {@link NaiveDsl}: no processor stores them first, since it would leave its
+     * committed offsets and state under this application id. Returns the variant's environment.
+     */
+    Map<String, String> publish(Topics topics, String applicationId, String guarantee, List<BenchJob> jobList, int count) {
+        cluster.publishJobs(topics, jobList);
+        cluster.rewindClock();
+        cluster.publishCommands(topics.commands(), jobList, count, 0);
+        return cluster.processorEnv(topics, applicationId, guarantee);
     }
 
     /** The drain's command count, warm-up included. */

@@ -30,13 +30,17 @@ import org.jfree.data.xy.XYSeriesCollection;
  * {@code read_committed} consumer times each answer from its send; the first second of each load
  * is left out. With {@code -Dbench.frontier.commits=5,10,20,50,100} it measures each
  * {@code commit.interval.ms} in turn, with the drain rate and 50% of it ({@code bench.frontier.drain},
- * on by then): the frontier between a waiting caller's latency and the throughput. Results go to
+ * on by then): the frontier between a waiting caller's latency and the throughput. The setting
+ * {@code naive} measures the naive DSL variant ({@link NaiveDsl}) the same way, with the default
+ * commit interval, e.g. {@code -Dbench.frontier.commits=default,naive}. Results go to
  * {@code target/bench/frontier.md}, {@code frontier.json} and {@code frontier.png} (latency against
  * offered load, a line a setting).
  */
 public final class LatencyFrontier {
     /** The setting that leaves the commit interval as the processor's defaults have it. */
     private static final String DEFAULTS = "default";
+    /** The setting that measures {@link NaiveDsl} instead of the processor, with the default commit interval. */
+    private static final String NAIVE = "naive";
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
@@ -60,17 +64,23 @@ public final class LatencyFrontier {
             for (String commit : commits) {
                 String name = "frontier-" + commit.trim().replaceAll("[^A-Za-z0-9-]", "-");
                 Topics topics = cluster.topics(name);
-                Map<String, String> env = bench.prepare(topics, name, "exactly_once_v2", jobList, 0,
-                        drain ? bench.drainCommands() : 0);
                 // "<interval ms>[:<COMMIT_WHEN_FRESH>[:<COMMIT_WHEN_FRESH_MIN_GAP>]][+NAME=value...]", e.g.
-                // 100:50ms:10ms+KAFKA_LINGER_MS=0; "default": as configured
+                // 100:50ms:10ms+KAFKA_LINGER_MS=0; "default": as configured; "naive[+NAME=value...]": NaiveDsl
                 String[] settingAndEnv = commit.trim().split("\\+");
+                boolean naive = settingAndEnv[0].equals(NAIVE);
+                // The naive variant reads its jobs itself (its KTable), under an application id no processor has used.
+                Map<String, String> env = naive
+                        ? bench.publish(topics, name, "exactly_once_v2", jobList, drain ? bench.drainCommands() : 0)
+                        : bench.prepare(topics, name, "exactly_once_v2", jobList, 0, drain ? bench.drainCommands() : 0);
+                LatencyRun.Subject subject = naive ? LatencyRun.Subject.main(NaiveDsl.class) : LatencyRun.Subject.PROCESSOR;
+                String title = naive ? "naive DSL variant, commit.interval.ms default" + commit.trim().substring(NAIVE.length())
+                        : "commit.interval.ms " + commit.trim();
                 for (int i = 1; i < settingAndEnv.length; i++) {
                     String[] variable = settingAndEnv[i].split("=", 2);
                     env.put(variable[0], variable[1]);
                 }
                 String[] parts = settingAndEnv[0].split(":");
-                if (!parts[0].equals(DEFAULTS)) {
+                if (!naive && !parts[0].equals(DEFAULTS)) {
                     env.put("KAFKA_COMMIT_INTERVAL_MS", parts[0]);
                 }
                 if (parts.length > 1) {
@@ -85,16 +95,15 @@ public final class LatencyFrontier {
                 double[] fractions = new double[rates.size() + 1];
                 Arrays.fill(fractions, Double.NaN);
                 if (drain) {
-                    report.section("commit.interval.ms " + commit.trim());
-                    ObjectNode drained = bench.drain("processor, commit.interval.ms " + commit.trim(),
-                            BenchProcesses.jar(env, BenchReport.OUT.resolve("logs/" + name + "-drain.log"),
-                                    BenchProcesses.processorJvm().toArray(String[]::new)),
+                    report.section(title);
+                    ObjectNode drained = bench.drain(naive ? title : "processor, " + title,
+                            subject.start().apply(env, BenchReport.OUT.resolve("logs/" + name + "-drain.log")),
                             List.of(topics.snapshots(), topics.errors()));
                     setting.set("drain", drained);
                     offered.add((int) (drained.get("recordsPerSecond").asDouble() / 2));
                     fractions[rates.size()] = 0.5;
                 } else {
-                    report.heading("commit.interval.ms " + commit.trim());
+                    report.heading(title);
                 }
                 List<LatencyRun.Load> loads = new ArrayList<>();
                 for (boolean warmUp : new boolean[] {true, false}) {
@@ -103,7 +112,7 @@ public final class LatencyFrontier {
                     }
                 }
                 setting.set("latency", new LatencyRun(cluster, report, probe, seconds)
-                        .measure(topics, env, jobList, loads, drain ? bench.drainCommands() : 0));
+                        .measure(topics, env, jobList, loads, drain ? bench.drainCommands() : 0, subject));
             }
         } finally {
             report.write("frontier");
@@ -117,7 +126,8 @@ public final class LatencyFrontier {
         for (JsonNode setting : settings) {
             String[] settingAndEnv = setting.get("commitIntervalMs").asText().split("\\+", 2);
             String[] parts = settingAndEnv[0].split(":");
-            String label = (parts[0].equals(DEFAULTS) ? "defaults" : "commit " + parts[0] + " ms")
+            String label = (parts[0].equals(NAIVE) ? "naive DSL variant"
+                    : parts[0].equals(DEFAULTS) ? "defaults" : "commit " + parts[0] + " ms")
                     + (parts.length > 1 ? ", when fresh " + parts[1] : "")
                     + (parts.length > 2 ? " every " + parts[2] : "")
                     + (settingAndEnv.length > 1 ? ", " + settingAndEnv[1] : "");

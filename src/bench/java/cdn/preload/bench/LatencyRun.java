@@ -20,12 +20,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * The processor's latency at 25%, 50% and 75% of its maximum rate: each command's time from send to
- * visible (read_committed), its percentiles from an HdrHistogram, and a timeline of each load
- * ({@code target/bench/latency-*.csv}). Each load lasts {@code seconds} (the warm-up loads half as long).
+ * The processor's latency (or another {@link Subject}'s) at 25%, 50% and 75% of its maximum rate:
+ * each command's time from send to visible (read_committed), its percentiles from an HdrHistogram,
+ * and a timeline of each load ({@code target/bench/latency-*.csv}). Each load lasts {@code seconds}
+ * (the warm-up loads half as long).
  */
 record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe, int seconds) {
     /** How long the answers of one load may take to arrive, after its last command. */
@@ -63,10 +65,32 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
     }
 
     /**
+     * What the loads are offered to: the child that {@code start} makes of an environment and a log
+     * file, ready when its HTTP readiness says so ({@code http}: the processor) or else once it has
+     * answered a first command (a variant without HTTP, such as {@link NaiveDsl}).
+     */
+    record Subject(BiFunction<Map<String, String>, Path, ChildProcess.Builder> start, boolean http) {
+        /** The processor's jar, with the JVM options of {@code bench.processor.jvm}. */
+        static final Subject PROCESSOR = new Subject((env, log) -> BenchProcesses.jar(env, log,
+                BenchProcesses.processorJvm().toArray(String[]::new)), true);
+
+        /** A main class of the benchmark's own, without HTTP. */
+        static Subject main(Class<?> main) {
+            return new Subject((env, log) -> BenchProcesses.main(main, env, log), false);
+        }
+    }
+
+    /**
      * Starts the processor of {@code env} on {@code topics} and offers it {@code loads} in turn;
      * RequestIds are numbered from {@code sequence}. The rows of the latency table.
      */
     ArrayNode measure(Topics topics, Map<String, String> processorEnv, List<BenchJob> jobList, List<Load> loads, int sequence) {
+        return measure(topics, processorEnv, jobList, loads, sequence, Subject.PROCESSOR);
+    }
+
+    /** As above, offered to {@code subject}. */
+    ArrayNode measure(Topics topics, Map<String, String> processorEnv, List<BenchJob> jobList, List<Load> loads, int sequence,
+                      Subject subject) {
         ArrayNode rows = report.latencyTable();
         // Commands are stamped with the time they are sent, as a caller's are: the rate limit is lifted,
         // so that every answer is an accepted reset, whatever the load.
@@ -75,12 +99,16 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
         // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
         // outcome's write from the time to its commit (latency-*-uncommitted.csv)
         List<String> outcomes = List.of(topics.snapshots(), topics.errors());
-        try (ChildProcess child = BenchProcesses.jar(env, BenchReport.OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log"),
-                BenchProcesses.processorJvm().toArray(String[]::new)).start();
+        try (ChildProcess child = subject.start().apply(env,
+                BenchReport.OUT.resolve("logs/latency-" + env.get("KAFKA_APPLICATION_ID") + ".log")).start();
              Observer observer = new Observer(cluster.bootstrapServers(), outcomes, true);
              Observer written = Boolean.getBoolean("bench.latency.uncommitted")
                      ? new Observer(cluster.bootstrapServers(), outcomes, true, "read_uncommitted") : null) {
-            probe.awaitRunning(env);
+            if (subject.http()) {
+                probe.awaitRunning(env);
+            } else {
+                awaitFirstAnswer(child, topics.commands(), jobList.get(0), observer, written);
+            }
             for (Load load : loads) {
                 boolean warmUp = load.warmUp();
                 double fraction = load.fraction();
@@ -133,6 +161,28 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
         }
         keepRocksDbLogs(env);
         return rows;
+    }
+
+    /**
+     * Readiness for a child without HTTP: one command sent, and its answer visible (within the
+     * probe's patience). Its latency is none of the loads'.
+     */
+    private void awaitFirstAnswer(ChildProcess child, String commands, BenchJob job, Observer observer, Observer written) {
+        String requestId = "ready" + BenchCluster.REQUEST_ID_PADDING;
+        observer.sent(requestId);
+        if (written != null) {
+            written.sent(requestId);
+        }
+        cluster.sendCommand(commands, job, job.command(requestId));
+        Wait.atMost(ProcessorProbe.PATIENCE, Duration.ofMillis(20)).alias("a first answer, from " + child.log())
+                .until(() -> (observer.pending() == 0 && (written == null || written.pending() == 0)) || !child.isAlive());
+        if (!child.isAlive()) {
+            throw new IllegalStateException("Exited with " + child.exitCode() + " before it answered; see " + child.log());
+        }
+        observer.takeLatencies();
+        if (written != null) {
+            written.takeLatencies();
+        }
     }
 
     /** RocksDB's own logs of the processor's stores (flushes, compactions, stalls), to target/bench/rocksdb/. */
