@@ -42,7 +42,7 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *       {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
- *   <li>{@code COMMIT_WHEN_FRESH} (0, off): a command answered within this time of its record time
+ *   <li>{@code COMMIT_WHEN_FRESH} (50ms; 0 or off: never): a command answered within this time of its record time
  *       asks for a commit at once, at most once every {@code COMMIT_WHEN_FRESH_MIN_GAP} (10ms).</li>
  *   <li>{@code ROCKSDB_MEMORY_MB} (128): the memory all RocksDB stores of an instance share.</li>
  *   <li>{@code HTTP_ENABLED} (true), {@code HTTP_HOST} (0.0.0.0), {@code HTTP_PORT} (8080): the HTTP
@@ -85,7 +85,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String COMMIT_WHEN_FRESH = "COMMIT_WHEN_FRESH";
     /** Where {@link #COMMIT_WHEN_FRESH} is kept among the Kafka properties, in milliseconds. */
     public static final String COMMIT_WHEN_FRESH_CONFIG = "preload.commit.when.fresh.ms";
-    public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ZERO;
+    public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ofMillis(50);
+    /** The processor's producer's first retry backoff, unless {@code retry.backoff.ms} is set (see docs/PERFORMANCE.md). */
+    public static final long PRODUCER_RETRY_BACKOFF_MS = 5;
     /**
      * The shortest time between two early commits ({@link #COMMIT_WHEN_FRESH}) of one stream thread, so that
      * a steady stream of fresh commands shares its transactions. With early commits on, the stream
@@ -217,6 +219,15 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         kafka.setProperty(COMMIT_WHEN_FRESH_MIN_GAP_CONFIG, Long.toString(minGapMs));
         if (freshMs > 0 && kafka.getProperty(StreamsConfig.POLL_MS_CONFIG) == null) {
             kafka.setProperty(StreamsConfig.POLL_MS_CONFIG, Long.toString(minGapMs));
+        }
+        // Under transactions v2 (Kafka 4), a transactional request sent while the previous
+        // transaction's markers are still being written is refused for a moment (CONCURRENT_TRANSACTIONS),
+        // and retried after retry.backoff.ms: 100 ms by default, far longer than the markers take
+        // (KAFKA-20000). With a commit every few milliseconds that was the tail of a caller's wait.
+        // The backoff still grows exponentially to retry.backoff.max.ms when the broker stays away.
+        String producerBackoff = StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG);
+        if (kafka.getProperty(ProducerConfig.RETRY_BACKOFF_MS_CONFIG) == null && kafka.getProperty(producerBackoff) == null) {
+            kafka.setProperty(producerBackoff, Long.toString(PRODUCER_RETRY_BACKOFF_MS));
         }
         long rocksDbMemory = (long) wholeNumber(env, ROCKSDB_MEMORY_MB, (int) (BoundedRocksDb.DEFAULT_MEMORY >> 20), 16,
                 1 << 20, "a size in MiB, 16 or more") << 20;

@@ -194,6 +194,9 @@ class SettingsTest {
         assertThat(Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "50ms", "KAFKA_POLL_MS", "20"))
                 .kafka().getProperty("poll.ms")).as("as set").isEqualTo("20");
 
+        assertThat(defaults.freshCommits().enabled()).as("on by default").isTrue();
+        assertThat(defaults.kafka().getProperty("poll.ms")).isEqualTo("10");
+
         Settings off = Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH", "off"));
         assertThat(off.freshCommits().enabled()).isFalse();
         assertThat(off.kafka().getProperty("poll.ms")).as("Kafka Streams' own").isNull();
@@ -202,6 +205,15 @@ class SettingsTest {
                 .hasMessageStartingWith("COMMIT_WHEN_FRESH must be a positive duration");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("COMMIT_WHEN_FRESH_MIN_GAP", "-1ms")))
                 .hasMessageStartingWith("COMMIT_WHEN_FRESH_MIN_GAP must be a positive duration");
+    }
+
+    @Test
+    void theProducerRetriesSoonUnlessARetryBackoffIsSet() {
+        assertThat(Settings.defaults().kafka().getProperty("producer.retry.backoff.ms")).isEqualTo("5");
+        assertThat(Settings.fromEnvironment(Map.of("KAFKA_RETRY_BACKOFF_MS", "200")).kafka())
+                .doesNotContainKey("producer.retry.backoff.ms").containsEntry("retry.backoff.ms", "200");
+        assertThat(Settings.fromEnvironment(Map.of("KAFKA_PRODUCER_RETRY_BACKOFF_MS", "50")).kafka())
+                .containsEntry("producer.retry.backoff.ms", "50");
     }
 
     @Test
