@@ -13,12 +13,24 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * over, unless another processor of the thread asked after it. Kafka Streams makes a requested
  * commit after the records of the current round are processed, one or a few a task: asked for on
  * every fresh answer, under a steady load that would be a transaction for every few records.
+ *
+ * <p>A busy thread makes no early commits: when more than {@value #MAX_ANSWERS_PER_GAP} fresh
+ * answers come within one gap (10,000 a second at 10 ms), the commit interval's larger
+ * transactions are what keeps up with the load; committing every gap, the processor fell behind at
+ * half its drain rate, its commands aged past the threshold, and it went back and forth.
  */
 final class EarlyCommits {
+    /** The most fresh answers of one stream thread within a gap for which it asks for an early commit. */
+    static final int MAX_ANSWERS_PER_GAP = 100;
+    private static final int ASKED_AT = 0;
+    private static final int ANSWERS = 1;
     private final long withinMs;
     private final long minGapMs;
-    /** When a processor on this stream thread last asked for a commit; the wall clock, in ms. */
-    private final ThreadLocal<long[]> askedAt = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2});
+    /**
+     * Per stream thread: when one of its processors last asked for a commit, or the last gap began
+     * (the wall clock, in ms), and the fresh answers since.
+     */
+    private final ThreadLocal<long[]> thread = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2, 0});
 
     EarlyCommits(FreshCommits policy) {
         this.withinMs = policy.within().toMillis();
@@ -53,28 +65,33 @@ final class EarlyCommits {
             if (now - recordTime > withinMs) {
                 return; // a backlog's: the commit interval takes it, with many others
             }
-            long[] asked = askedAt.get();
-            if (now - asked[0] >= minGapMs) {
-                ask(asked, now);
+            long[] state = thread.get();
+            state[ANSWERS]++;
+            if (now - state[ASKED_AT] >= minGapMs) {
+                endGap(state, now);
             } else if (punctuation == null) {
                 pendingSince = now;
-                punctuation = context.schedule(Duration.ofMillis(asked[0] + minGapMs - now), PunctuationType.WALL_CLOCK_TIME,
-                        this::punctuate);
+                punctuation = context.schedule(Duration.ofMillis(state[ASKED_AT] + minGapMs - now),
+                        PunctuationType.WALL_CLOCK_TIME, this::punctuate);
             }
         }
 
         private void punctuate(long now) {
-            long[] asked = askedAt.get();
-            if (asked[0] > pendingSince) {
-                stop(); // another processor of this thread asked after this answer: its commit took it
-            } else if (now - asked[0] >= minGapMs) {
-                ask(asked, now);
+            long[] state = thread.get();
+            if (state[ASKED_AT] > pendingSince) {
+                stop(); // another processor of this thread asked after this answer, or found the thread busy
+            } else if (now - state[ASKED_AT] >= minGapMs) {
+                endGap(state, now);
             }
         }
 
-        private void ask(long[] asked, long now) {
-            context.commit();
-            asked[0] = now;
+        /** A gap is over: a commit now, unless the thread is busy (the interval's commit takes the answers). */
+        private void endGap(long[] state, long now) {
+            if (state[ANSWERS] <= MAX_ANSWERS_PER_GAP) {
+                context.commit();
+            }
+            state[ASKED_AT] = now;
+            state[ANSWERS] = 0;
             stop();
         }
 

@@ -95,6 +95,27 @@ class EarlyCommitTest {
     }
 
     @Test
+    void aBusyThreadLeavesItsCommitsToTheInterval() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = processor(context, FRESH);
+        processor.process(command("r-first", NOW));
+        context.resetCommit();
+
+        context.setCurrentSystemTimeMs(NOW + 5);
+        for (int i = 0; i <= EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
+            processor.process(command("r-busy-" + i, NOW + 5));
+        }
+        punctuate(context, NOW + 10);
+        assertThat(context.committed()).as("%d answers in one gap", EarlyCommits.MAX_ANSWERS_PER_GAP + 1).isFalse();
+
+        context.setCurrentSystemTimeMs(NOW + 15);
+        processor.process(command("r-quiet", NOW + 15));
+        assertThat(context.committed()).as("within the next gap").isFalse();
+        punctuate(context, NOW + 20);
+        assertThat(context.committed()).as("one answer in the next gap").isTrue();
+    }
+
+    @Test
     void offItNeverAsksAndSchedulesNothing() {
         MockProcessorContext<byte[], Outcome> context = started();
         ResetProcessor processor = processor(context, FreshCommits.OFF);
