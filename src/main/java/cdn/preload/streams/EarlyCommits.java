@@ -14,13 +14,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * commit after the records of the current round are processed, one or a few a task: asked for on
  * every fresh answer, under a steady load that would be a transaction for every few records.
  *
- * <p>A busy thread makes no early commits: when more than {@value #MAX_ANSWERS_PER_GAP} fresh
- * answers come within one gap (10,000 a second at 10 ms), the commit interval's larger
+ * <p>A busy thread makes no early commits: when more than {@value #MAX_ANSWERS_PER_GAP} answers,
+ * fresh or not, come within one gap (10,000 a second at 10 ms), the commit interval's larger
  * transactions are what keeps up with the load; committing every gap, the processor fell behind at
  * half its drain rate, its commands aged past the threshold, and it went back and forth.
  */
 final class EarlyCommits {
-    /** The most fresh answers of one stream thread within a gap for which it asks for an early commit. */
+    /** The most answers of one stream thread within a gap for which it asks for an early commit. */
     static final int MAX_ANSWERS_PER_GAP = 100;
     private static final int ASKED_AT = 0;
     private static final int ANSWERS = 1;
@@ -28,7 +28,7 @@ final class EarlyCommits {
     private final long minGapMs;
     /**
      * Per stream thread: when one of its processors last asked for a commit, or the last gap began
-     * (the wall clock, in ms), and the fresh answers since.
+     * (the wall clock, in ms), and the answers since.
      */
     private final ThreadLocal<long[]> thread = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2, 0});
 
@@ -61,12 +61,12 @@ final class EarlyCommits {
             if (withinMs <= 0) {
                 return;
             }
+            long[] state = thread.get();
+            state[ANSWERS]++; // every answer counts to how busy the thread is, a backlog's too
             long now = context.currentSystemTimeMs();
             if (now - recordTime > withinMs) {
                 return; // a backlog's: the commit interval takes it, with many others
             }
-            long[] state = thread.get();
-            state[ANSWERS]++;
             if (now - state[ASKED_AT] >= minGapMs) {
                 endGap(state, now);
             } else if (punctuation == null) {

@@ -116,6 +116,22 @@ class EarlyCommitTest {
     }
 
     @Test
+    void aBacklogsAnswersCountToHowBusyTheThreadIs() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = processor(context, FRESH);
+        processor.process(command("r-first", NOW));
+        context.resetCommit();
+
+        context.setCurrentSystemTimeMs(NOW + 5);
+        for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
+            processor.process(command("r-old-" + i, NOW - 60_000));
+        }
+        context.setCurrentSystemTimeMs(NOW + 10);
+        processor.process(command("r-fresh", NOW + 10));
+        assertThat(context.committed()).as("a fresh answer after %d old ones", EarlyCommits.MAX_ANSWERS_PER_GAP).isFalse();
+    }
+
+    @Test
     void offItNeverAsksAndSchedulesNothing() {
         MockProcessorContext<byte[], Outcome> context = started();
         ResetProcessor processor = processor(context, FreshCommits.OFF);
