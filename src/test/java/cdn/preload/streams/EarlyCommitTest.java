@@ -49,9 +49,7 @@ class EarlyCommitTest {
     @Test
     void aFreshAnswerWithinTheGapIsCommittedByThePunctuationOnceTheGapIsOver() {
         MockProcessorContext<byte[], Outcome> context = started();
-        ResetProcessor processor = processor(context, FRESH);
-        processor.process(command("r-1", NOW));
-        context.resetCommit();
+        ResetProcessor processor = justCommitted(context);
 
         context.setCurrentSystemTimeMs(NOW + 4);
         processor.process(command("r-2", NOW + 4));
@@ -97,9 +95,7 @@ class EarlyCommitTest {
     @Test
     void aBusyThreadLeavesItsCommitsToTheInterval() {
         MockProcessorContext<byte[], Outcome> context = started();
-        ResetProcessor processor = processor(context, FRESH);
-        processor.process(command("r-first", NOW));
-        context.resetCommit();
+        ResetProcessor processor = justCommitted(context);
 
         context.setCurrentSystemTimeMs(NOW + 5);
         for (int i = 0; i <= EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
@@ -118,9 +114,7 @@ class EarlyCommitTest {
     @Test
     void aBacklogsAnswersCountToHowBusyTheThreadIs() {
         MockProcessorContext<byte[], Outcome> context = started();
-        ResetProcessor processor = processor(context, FRESH);
-        processor.process(command("r-first", NOW));
-        context.resetCommit();
+        ResetProcessor processor = justCommitted(context);
 
         context.setCurrentSystemTimeMs(NOW + 5);
         for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
@@ -147,10 +141,7 @@ class EarlyCommitTest {
     @Test
     void aCommandRefusedBeforeAnyLookupIsCommittedEarlyToo() {
         MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(NOW);
-        context.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
-        checker.init(context);
+        CommandChecker checker = checker(context);
 
         checker.process(new Record<>(KEY, "{\"RequestId\":\"r-1\",\"Id\":\"no-such-id\",\"AliUid\":\"u\"}"
                 .getBytes(StandardCharsets.UTF_8), NOW));
@@ -163,10 +154,7 @@ class EarlyCommitTest {
     @Test
     void aCommandOnItsWayToItsJobsPartitionIsCommittedEarlySoThatTheResetStepSeesIt() {
         MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(NOW);
-        context.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
-        checker.init(context);
+        CommandChecker checker = checker(context);
 
         // no key: re-routed, keyed by its Id, through the repartition topic, which is read committed
         checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
@@ -181,6 +169,15 @@ class EarlyCommitTest {
         checker.process(new Record<>(KEY, ("{\"RequestId\":\"r-2\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
                 .getBytes(StandardCharsets.UTF_8), NOW + 20));
         assertThat(context.committed()).as("a command already home: its answer asks, in the reset step").isFalse();
+    }
+
+    /** A command checker of {@link #FRESH} reading offset 7 of the commands topic, at {@link #NOW}. */
+    private static CommandChecker checker(MockProcessorContext<byte[], Checked> context) {
+        context.setCurrentSystemTimeMs(NOW);
+        context.setRecordMetadata("preload-job-reset-commands", 0, 7);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
+        checker.init(context);
+        return checker;
     }
 
     private static void punctuate(MockProcessorContext<?, ?> context, long now) {
@@ -208,6 +205,15 @@ class EarlyCommitTest {
         context.addStateStore(answers);
         jobs.put(EXAMPLE_ID, StoredJob.of(Examples.EXAMPLE_JOB));
         return context;
+    }
+
+    /** A processor of {@link #FRESH} whose first answer, at {@link #NOW}, asked for an early commit (reset since). */
+    private static ResetProcessor justCommitted(MockProcessorContext<byte[], Outcome> context) {
+        ResetProcessor processor = processor(context, FRESH);
+        processor.process(command("r-first", NOW));
+        assertThat(context.committed()).as("the first fresh answer").isTrue();
+        context.resetCommit();
+        return processor;
     }
 
     private static ResetProcessor processor(MockProcessorContext<byte[], Outcome> context, FreshCommits freshCommits) {
