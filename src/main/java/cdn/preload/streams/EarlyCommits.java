@@ -14,23 +14,32 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * commit after the records of the current round are processed, one or a few a task: asked for on
  * every fresh answer, under a steady load that would be a transaction for every few records.
  *
- * <p>A busy thread makes no early commits: when more than {@value #MAX_ANSWERS_PER_GAP} answers,
- * fresh or not, come within one gap (10,000 a second at 10 ms), the commit interval's larger
- * transactions are what keeps up with the load; committing every gap, the processor fell behind at
- * half its drain rate, its commands aged past the threshold, and it went back and forth.
+ * <p>A busy thread makes no early commits: when it gave more than {@value #MAX_ANSWERS_PER_WINDOW}
+ * answers, fresh or not, within the current or the last {@value #BUSY_WINDOW_MS} ms (10,000 a
+ * second), the commit interval's larger transactions are what keeps up with the load; committing
+ * every gap, the processor fell behind at half its drain rate, its commands aged past the
+ * threshold, and it went back and forth. The load is counted over a window of many gaps, not
+ * over each gap: counted per gap, a thread answering 16,500 commands a second still made about 14
+ * early commits a second, since a gap in which it committed, or waited for a CPU, held fewer
+ * answers than came in.
  */
 final class EarlyCommits {
-    /** The most answers of one stream thread within a gap for which it asks for an early commit. */
-    static final int MAX_ANSWERS_PER_GAP = 100;
+    /** The window over which a stream thread's answers are counted to tell whether it is busy. */
+    static final long BUSY_WINDOW_MS = 100;
+    /** The most answers of one stream thread within a window for which it asks for early commits. */
+    static final int MAX_ANSWERS_PER_WINDOW = 1_000;
     private static final int ASKED_AT = 0;
-    private static final int ANSWERS = 1;
+    private static final int WINDOW_START = 1;
+    private static final int ANSWERS = 2;
+    private static final int LAST_WINDOW_ANSWERS = 3;
     private final long withinMs;
     private final long minGapMs;
     /**
-     * Per stream thread: when one of its processors last asked for a commit, or the last gap began
-     * (the wall clock, in ms), and the answers since.
+     * Per stream thread: when one of its processors last asked for a commit, or the last gap began,
+     * and when its current window began (the wall clock, in ms); its answers in that window, and in
+     * the window before it (none if that ended more than a window ago).
      */
-    private final ThreadLocal<long[]> thread = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2, 0});
+    private final ThreadLocal<long[]> thread = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE / 2, 0, 0, 0});
 
     EarlyCommits(FreshCommits policy) {
         this.withinMs = policy.within().toMillis();
@@ -40,6 +49,16 @@ final class EarlyCommits {
     /** The part of one processor instance: {@link Part#init} it with the processor. */
     Part part() {
         return new Part();
+    }
+
+    private static void count(long[] state, long now) {
+        long sinceWindowStart = now - state[WINDOW_START];
+        if (sinceWindowStart >= BUSY_WINDOW_MS) {
+            state[LAST_WINDOW_ANSWERS] = sinceWindowStart < 2 * BUSY_WINDOW_MS ? state[ANSWERS] : 0;
+            state[WINDOW_START] = now;
+            state[ANSWERS] = 0;
+        }
+        state[ANSWERS]++;
     }
 
     final class Part {
@@ -62,8 +81,8 @@ final class EarlyCommits {
                 return;
             }
             long[] state = thread.get();
-            state[ANSWERS]++; // every answer counts to how busy the thread is, a backlog's too
             long now = context.currentSystemTimeMs();
+            count(state, now); // every answer counts to how busy the thread is, a backlog's too
             if (now - recordTime > withinMs) {
                 return; // a backlog's: the commit interval takes it, with many others
             }
@@ -87,11 +106,10 @@ final class EarlyCommits {
 
         /** A gap is over: a commit now, unless the thread is busy (the interval's commit takes the answers). */
         private void endGap(long[] state, long now) {
-            if (state[ANSWERS] <= MAX_ANSWERS_PER_GAP) {
+            if (state[ANSWERS] <= MAX_ANSWERS_PER_WINDOW && state[LAST_WINDOW_ANSWERS] <= MAX_ANSWERS_PER_WINDOW) {
                 context.commit();
             }
             state[ASKED_AT] = now;
-            state[ANSWERS] = 0;
             stop();
         }
 

@@ -93,22 +93,49 @@ class EarlyCommitTest {
     }
 
     @Test
-    void aBusyThreadLeavesItsCommitsToTheInterval() {
+    void aBusyThreadLeavesItsCommitsToTheIntervalUntilAWindowOfItsIsQuiet() {
         MockProcessorContext<byte[], Outcome> context = started();
-        ResetProcessor processor = justCommitted(context);
+        ResetProcessor processor = justCommitted(context); // the first answer of a window that begins at NOW
 
         context.setCurrentSystemTimeMs(NOW + 5);
-        for (int i = 0; i <= EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
+        for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_WINDOW; i++) {
             processor.process(command("r-busy-" + i, NOW + 5));
         }
         punctuate(context, NOW + 10);
-        assertThat(context.committed()).as("%d answers in one gap", EarlyCommits.MAX_ANSWERS_PER_GAP + 1).isFalse();
+        assertThat(context.committed()).as("%d answers in the window", EarlyCommits.MAX_ANSWERS_PER_WINDOW + 1).isFalse();
+        context.setCurrentSystemTimeMs(NOW + 60);
+        processor.process(command("r-later-in-the-window", NOW + 60));
+        assertThat(context.committed()).as("a gap later, the same window").isFalse();
 
-        context.setCurrentSystemTimeMs(NOW + 15);
-        processor.process(command("r-quiet", NOW + 15));
-        assertThat(context.committed()).as("within the next gap").isFalse();
-        punctuate(context, NOW + 20);
-        assertThat(context.committed()).as("one answer in the next gap").isTrue();
+        context.setCurrentSystemTimeMs(NOW + 150);
+        processor.process(command("r-next-window", NOW + 150));
+        assertThat(context.committed()).as("the window after a busy one").isFalse();
+
+        context.setCurrentSystemTimeMs(NOW + 260);
+        processor.process(command("r-after-a-quiet-window", NOW + 260));
+        assertThat(context.committed()).as("after a window of one answer").isTrue();
+    }
+
+    @Test
+    void aThreadBusyOverItsLastWindowStaysBusyThroughAGapOfFewAnswers() {
+        MockProcessorContext<byte[], Outcome> context = started();
+        ResetProcessor processor = justCommitted(context);
+        for (int ms = 1; ms < EarlyCommits.BUSY_WINDOW_MS; ms++) { // 20 answers a ms: 20,000 a second
+            context.setCurrentSystemTimeMs(NOW + ms);
+            for (int i = 0; i < 20; i++) {
+                processor.process(command("r-" + ms + "-" + i, NOW + ms));
+            }
+        }
+        context.resetCommit();
+
+        // a gap in which the thread answered few (it was committing, or waiting for a CPU)
+        context.setCurrentSystemTimeMs(NOW + 100);
+        processor.process(command("r-few", NOW + 100));
+        punctuate(context, NOW + 112);
+        context.setCurrentSystemTimeMs(NOW + 112);
+        processor.process(command("r-after-the-gap", NOW + 112));
+
+        assertThat(context.committed()).as("two answers in the gap, after 1,981 in the window before").isFalse();
     }
 
     @Test
@@ -117,12 +144,12 @@ class EarlyCommitTest {
         ResetProcessor processor = justCommitted(context);
 
         context.setCurrentSystemTimeMs(NOW + 5);
-        for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_GAP; i++) {
+        for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_WINDOW; i++) {
             processor.process(command("r-old-" + i, NOW - 60_000));
         }
         context.setCurrentSystemTimeMs(NOW + 10);
         processor.process(command("r-fresh", NOW + 10));
-        assertThat(context.committed()).as("a fresh answer after %d old ones", EarlyCommits.MAX_ANSWERS_PER_GAP).isFalse();
+        assertThat(context.committed()).as("a fresh answer after %d old ones", EarlyCommits.MAX_ANSWERS_PER_WINDOW).isFalse();
     }
 
     @Test
