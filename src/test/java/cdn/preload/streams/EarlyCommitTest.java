@@ -51,8 +51,7 @@ class EarlyCommitTest {
         MockProcessorContext<byte[], Outcome> context = started();
         ResetProcessor processor = justCommitted(context);
 
-        context.setCurrentSystemTimeMs(NOW + 4);
-        processor.process(command("r-2", NOW + 4));
+        answerAt(context, processor, NOW + 4, "r-2");
         assertThat(context.committed()).as("4 ms after the last early commit").isFalse();
         punctuate(context, NOW + 9);
         assertThat(context.committed()).as("the gap not yet over").isFalse();
@@ -65,8 +64,7 @@ class EarlyCommitTest {
         assertThat(context.scheduledPunctuators()).as("the pending answer's punctuation, done")
                 .filteredOn(MockProcessorContext.CapturedPunctuator::cancelled).hasSize(1);
 
-        context.setCurrentSystemTimeMs(NOW + 31);
-        processor.process(command("r-3", NOW + 31));
+        answerAt(context, processor, NOW + 31, "r-3");
         assertThat(context.committed()).as("a fresh answer after the gap").isTrue();
     }
 
@@ -80,11 +78,9 @@ class EarlyCommitTest {
         one.process(command("r-1", NOW));
         assertThat(first.committed()).isTrue();
 
-        second.setCurrentSystemTimeMs(NOW + 3);
-        other.process(command("r-2", NOW + 3));
+        answerAt(second, other, NOW + 3, "r-2");
         assertThat(second.committed()).as("within the thread's gap").isFalse();
-        first.setCurrentSystemTimeMs(NOW + 12);
-        one.process(command("r-3", NOW + 12));
+        answerAt(first, one, NOW + 12, "r-3");
         assertThat(first.committed()).as("after the gap").isTrue();
 
         punctuate(second, NOW + 13);
@@ -103,16 +99,13 @@ class EarlyCommitTest {
         }
         punctuate(context, NOW + 10);
         assertThat(context.committed()).as("%d answers in the window", EarlyCommits.MAX_ANSWERS_PER_WINDOW + 1).isFalse();
-        context.setCurrentSystemTimeMs(NOW + 60);
-        processor.process(command("r-later-in-the-window", NOW + 60));
+        answerAt(context, processor, NOW + 60, "r-later-in-the-window");
         assertThat(context.committed()).as("a gap later, the same window").isFalse();
 
-        context.setCurrentSystemTimeMs(NOW + 150);
-        processor.process(command("r-next-window", NOW + 150));
+        answerAt(context, processor, NOW + 150, "r-next-window");
         assertThat(context.committed()).as("the window after a busy one").isFalse();
 
-        context.setCurrentSystemTimeMs(NOW + 260);
-        processor.process(command("r-after-a-quiet-window", NOW + 260));
+        answerAt(context, processor, NOW + 260, "r-after-a-quiet-window");
         assertThat(context.committed()).as("after a window of one answer").isTrue();
     }
 
@@ -129,11 +122,9 @@ class EarlyCommitTest {
         context.resetCommit();
 
         // a gap in which the thread answered few (it was committing, or waiting for a CPU)
-        context.setCurrentSystemTimeMs(NOW + 100);
-        processor.process(command("r-few", NOW + 100));
+        answerAt(context, processor, NOW + 100, "r-few");
         punctuate(context, NOW + 112);
-        context.setCurrentSystemTimeMs(NOW + 112);
-        processor.process(command("r-after-the-gap", NOW + 112));
+        answerAt(context, processor, NOW + 112, "r-after-the-gap");
 
         assertThat(context.committed()).as("two answers in the gap, after 1,981 in the window before").isFalse();
     }
@@ -147,8 +138,7 @@ class EarlyCommitTest {
         for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_WINDOW; i++) {
             processor.process(command("r-old-" + i, NOW - 60_000));
         }
-        context.setCurrentSystemTimeMs(NOW + 10);
-        processor.process(command("r-fresh", NOW + 10));
+        answerAt(context, processor, NOW + 10, "r-fresh");
         assertThat(context.committed()).as("a fresh answer after %d old ones", EarlyCommits.MAX_ANSWERS_PER_WINDOW).isFalse();
     }
 
@@ -205,6 +195,12 @@ class EarlyCommitTest {
         CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
         checker.init(context);
         return checker;
+    }
+
+    /** A fresh command's answer at {@code now}: the command stamped then. */
+    private static void answerAt(MockProcessorContext<?, ?> context, ResetProcessor processor, long now, String requestId) {
+        context.setCurrentSystemTimeMs(now);
+        processor.process(command(requestId, now));
     }
 
     private static void punctuate(MockProcessorContext<?, ?> context, long now) {
