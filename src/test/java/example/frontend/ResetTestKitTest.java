@@ -127,7 +127,7 @@ class ResetTestKitTest {
         kit = ResetTestKit.builder()
                 .rateLimit(1, Duration.ofHours(1))
                 .replayRetention(Duration.ofMinutes(10))
-                .topics(new Topics("jobs", "resets", "snapshots", "errors", "dead-letters"))
+                .topics(new Topics("jobs", "resets", "progress", "snapshots", "state", "errors", "dead-letters"))
                 .build();
         kit.putJob(JOB);
 

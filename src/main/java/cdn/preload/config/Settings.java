@@ -38,8 +38,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * <ul>
  *   <li>{@code KAFKA_<NAME>} sets the Kafka Streams, consumer, producer or admin property
  *       {@code <name>}: lower case, {@code _} becomes {@code .}.</li>
- *   <li>{@code TOPIC_JOBS}, {@code TOPIC_COMMANDS}, {@code TOPIC_SNAPSHOTS}, {@code TOPIC_ERRORS},
- *       {@code TOPIC_DLQ} rename the topics.</li>
+ *   <li>{@code TOPIC_JOBS}, {@code TOPIC_COMMANDS}, {@code TOPIC_PROGRESS}, {@code TOPIC_SNAPSHOTS},
+ *       {@code TOPIC_STATE}, {@code TOPIC_ERRORS}, {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
  *   <li>{@code REPLAY_RETENTION}: how long answers are remembered for replays (24h).</li>
  *   <li>{@code COMMIT_WHEN_FRESH} (50ms; 0 or off: never): a command answered within this time of its record time
@@ -71,7 +71,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final String CONFIG_FILE = "CONFIG_FILE";
     public static final String TOPIC_JOBS = "TOPIC_JOBS";
     public static final String TOPIC_COMMANDS = "TOPIC_COMMANDS";
+    public static final String TOPIC_PROGRESS = "TOPIC_PROGRESS";
     public static final String TOPIC_SNAPSHOTS = "TOPIC_SNAPSHOTS";
+    public static final String TOPIC_STATE = "TOPIC_STATE";
     public static final String TOPIC_ERRORS = "TOPIC_ERRORS";
     public static final String TOPIC_DLQ = "TOPIC_DLQ";
     public static final String RESET_LIMIT = "RESET_LIMIT";
@@ -117,7 +119,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final List<String> TOPIC_SETTINGS =
-            List.of(TOPIC_JOBS, TOPIC_COMMANDS, TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ);
+            List.of(TOPIC_JOBS, TOPIC_COMMANDS, TOPIC_PROGRESS, TOPIC_SNAPSHOTS, TOPIC_STATE, TOPIC_ERRORS, TOPIC_DLQ);
     /**
      * Variables that Kafka's own scripts and images read (JVM options such as {@code KAFKA_HEAP_OPTS},
      * logging such as {@code KAFKA_LOG4J_ROOT_LOGLEVEL}, the installation), set on many machines that
@@ -195,7 +197,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         Topics topics = new Topics(
                 topicName(env, TOPIC_JOBS, Topics.JOBS),
                 topicName(env, TOPIC_COMMANDS, Topics.COMMANDS),
+                topicName(env, TOPIC_PROGRESS, Topics.PROGRESS),
                 topicName(env, TOPIC_SNAPSHOTS, Topics.SNAPSHOTS),
+                topicName(env, TOPIC_STATE, Topics.STATE),
                 topicName(env, TOPIC_ERRORS, Topics.ERRORS),
                 topicName(env, TOPIC_DLQ, Topics.DEAD_LETTERS));
         String dlqProperty = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;

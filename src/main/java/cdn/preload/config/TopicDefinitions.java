@@ -21,10 +21,12 @@ import java.util.TreeMap;
 public final class TopicDefinitions {
     public static final String JOBS = "jobs";
     public static final String COMMANDS = "commands";
+    public static final String PROGRESS = "progress";
     public static final String SNAPSHOTS = "snapshots";
+    public static final String STATE = "state";
     public static final String ERRORS = "errors";
     public static final String DLQ = "dlq";
-    public static final List<String> ROLES = List.of(JOBS, COMMANDS, SNAPSHOTS, ERRORS, DLQ);
+    public static final List<String> ROLES = List.of(JOBS, COMMANDS, PROGRESS, SNAPSHOTS, STATE, ERRORS, DLQ);
 
     private static final String CONFIG_PREFIX = "config.";
 
@@ -77,7 +79,9 @@ public final class TopicDefinitions {
         return switch (role) {
             case JOBS -> topics.jobs();
             case COMMANDS -> topics.commands();
+            case PROGRESS -> topics.progress();
             case SNAPSHOTS -> topics.snapshots();
+            case STATE -> topics.state();
             case ERRORS -> topics.errors();
             case DLQ -> topics.deadLetters();
             default -> throw new IllegalArgumentException("Unknown topic role " + role);

@@ -140,7 +140,8 @@ public final class CommandParser {
         return problem != null ? problem : another;
     }
 
-    private static String describe(JsonToken token) {
+    /** What a JSON token is, in words, for messages. */
+    static String describe(JsonToken token) {
         switch (token) {
             case START_ARRAY:
                 return "an array";

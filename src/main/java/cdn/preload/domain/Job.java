@@ -44,7 +44,12 @@ public record Job(
 
     /** The job with its progress reset, so that prefetching restarts from the beginning. */
     public Job restarted() {
+        return withCounters(0, 0);
+    }
+
+    /** The job with these counters of progress, the rest as it is. */
+    public Job withCounters(Integer newUrlSubmitted, Integer newTaskSubmitted) {
         return new Job(id, name, siteId, aliUid, domains, taskType, insertWay, fileId,
-                urlCount, 0, 0, errorInfo, failedFileOss, createdAt);
+                urlCount, newUrlSubmitted, newTaskSubmitted, errorInfo, failedFileOss, createdAt);
     }
 }

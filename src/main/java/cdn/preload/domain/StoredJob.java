@@ -7,13 +7,17 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * What the job store holds for one job Id: the job, as its JSON document, and the timestamps of its
- * most recent accepted resets, so that a reset costs one store write.
+ * What the job store holds for one job Id: the job, as its JSON document, its generation (0 when
+ * first stored, plus one for each accepted reset), and the timestamps of its most recent accepted
+ * resets, so that a reset costs one store write.
  *
  * <p>The job is kept as the document that snapshots carry (its 14 fields, in the order of the API
  * page's example), with its owner beside it. A reset needs nothing else: once the job's progress is
  * at zero, resetting it leaves the document as it is, and a snapshot is the RequestId followed by
  * the document's bytes. The job itself is parsed only when asked for ({@link #job()}).
+ *
+ * <p>Counters reach a stored job only from its current generation, and never go down within one
+ * ({@link #withProgress}, {@link #updatedBy}): nothing computed before a reset can undo it.
  *
  * <p>Each version of the job's document has a {@link #digest() digest}: the answers remembered for
  * replays name the version they showed by it, so that a job can change without its remembered
@@ -26,6 +30,7 @@ public final class StoredJob {
     public static final int DIGEST_LENGTH = 16;
     private static final long[] NONE = new long[0];
     private static final byte[] SNAPSHOT_START = "{\"RequestId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATE_START = "{\"Generation\":".getBytes(StandardCharsets.US_ASCII);
 
     /** The document is {@code source} from index {@code from} to its end (read from the store without a copy). */
     private final byte[] source;
@@ -33,22 +38,32 @@ public final class StoredJob {
     private final String aliUid;
     private final boolean atStart;
     private final long[] recentResets;
+    private final long generation;
     /** The digest is {@code digestSource} from {@code digestFrom}; null until it is first asked for. */
     private byte[] digestSource;
     private int digestFrom;
     private Job job;
 
+    /** The job at generation 0. */
     public StoredJob(Job job, long[] recentResets) {
-        this(Json.write(Objects.requireNonNull(job, "job")), 0, job.aliUid(), isAtStart(job), recentResets);
+        this(job, recentResets, 0);
+    }
+
+    public StoredJob(Job job, long[] recentResets, long generation) {
+        this(Json.write(Objects.requireNonNull(job, "job")), 0, job.aliUid(), isAtStart(job), recentResets, generation);
         this.job = job;
     }
 
-    private StoredJob(byte[] source, int from, String aliUid, boolean atStart, long[] recentResets) {
+    private StoredJob(byte[] source, int from, String aliUid, boolean atStart, long[] recentResets, long generation) {
+        if (generation < 0) {
+            throw new IllegalArgumentException("generation must be at least 0, got " + generation);
+        }
         this.source = source;
         this.from = from;
         this.aliUid = aliUid;
         this.atStart = atStart;
         this.recentResets = recentResets == null ? NONE : recentResets;
+        this.generation = generation;
     }
 
     private StoredJob withDigestOf(StoredJob other) {
@@ -61,13 +76,13 @@ public final class StoredJob {
         return new StoredJob(job, NONE);
     }
 
-    /** The job, whose document ({@link Json#write} of it) is {@code document}, written already. */
+    /** The job at generation 0, whose document ({@link Json#write} of it) is {@code document}, written already. */
     public static StoredJob of(Job job, byte[] document) {
-        return withDocument(job, document, NONE);
+        return withDocument(job, document, NONE, 0);
     }
 
-    private static StoredJob withDocument(Job job, byte[] document, long[] recentResets) {
-        StoredJob stored = new StoredJob(document, 0, job.aliUid(), isAtStart(job), recentResets);
+    private static StoredJob withDocument(Job job, byte[] document, long[] recentResets, long generation) {
+        StoredJob stored = new StoredJob(document, 0, job.aliUid(), isAtStart(job), recentResets, generation);
         stored.job = job;
         return stored;
     }
@@ -103,28 +118,82 @@ public final class StoredJob {
         return recentResets;
     }
 
-    /** The job replaced by a newer version from the jobs topic; the reset history stays. */
-    public StoredJob withJob(Job newer) {
-        return new StoredJob(newer, recentResets);
+    /** The job's generation: 0 when it was first stored, plus one for each accepted reset. */
+    public long generation() {
+        return generation;
     }
 
-    /** As {@link #withJob(Job)}, with the newer job's document written already. */
+    /**
+     * The job replaced by a newer version from the jobs topic, whose document ({@link Json#write} of
+     * it) is {@code document}, as it stands: its counters too (the reset history and the generation
+     * stay). See {@link #updatedBy} for counters of the jobs topic that may be stale.
+     */
     public StoredJob withJob(Job newer, byte[] document) {
-        return withDocument(newer, document, recentResets);
+        return withDocument(newer, document, recentResets, generation);
     }
 
-    /** Whether {@code other} holds the same job document (the reset histories aside). */
+    /**
+     * The job as a record of the jobs topic leaves it: its fields other than the counters replace
+     * the stored ones; its counters, computed in {@code recordGeneration} (at most this job's),
+     * merge as a progress report of that generation does ({@link #withProgress}): ignored when it is
+     * an older one. {@code document} is {@link Json#write} of {@code newer}, written already.
+     */
+    public StoredJob updatedBy(Job newer, byte[] document, long recordGeneration) {
+        if (recordGeneration > generation) {
+            throw new IllegalArgumentException("generation " + recordGeneration + " is ahead of the job's " + generation);
+        }
+        Job stored = job();
+        Integer urlSubmitted = stored.urlSubmitted();
+        Integer taskSubmitted = stored.taskSubmitted();
+        if (recordGeneration == generation) {
+            urlSubmitted = larger(urlSubmitted, newer.urlSubmitted());
+            taskSubmitted = larger(taskSubmitted, newer.taskSubmitted());
+        }
+        if (Objects.equals(urlSubmitted, newer.urlSubmitted()) && Objects.equals(taskSubmitted, newer.taskSubmitted())) {
+            return withJob(newer, document);
+        }
+        Job merged = newer.withCounters(urlSubmitted, taskSubmitted);
+        return withDocument(merged, Json.write(merged), recentResets, generation);
+    }
+
+    /**
+     * The job with the counters of a progress report of its current generation merged in: each the
+     * larger of the stored and the reported one. This very object when neither goes up.
+     */
+    public StoredJob withProgress(int urlSubmitted, int taskSubmitted) {
+        Job stored = job();
+        Integer url = larger(stored.urlSubmitted(), urlSubmitted);
+        Integer task = larger(stored.taskSubmitted(), taskSubmitted);
+        if (Objects.equals(url, stored.urlSubmitted()) && Objects.equals(task, stored.taskSubmitted())) {
+            return this;
+        }
+        Job merged = stored.withCounters(url, task);
+        return withDocument(merged, Json.write(merged), recentResets, generation);
+    }
+
+    /** The larger of a stored counter (null: none) and a written one (null: not given). */
+    private static Integer larger(Integer stored, Integer written) {
+        if (written == null) {
+            return stored;
+        }
+        return stored == null || written > stored ? written : stored;
+    }
+
+    /** Whether {@code other} holds the same job document (the reset histories and generations aside). */
     public boolean sameDocument(StoredJob other) {
         return Arrays.equals(source, from, source.length, other.source, other.from, other.source.length);
     }
 
     /**
-     * The job restarted from the beginning, with {@code resets} as its recent resets. When its
-     * progress is already at zero, the document is the same, and is neither parsed nor written.
+     * The job restarted from the beginning in its next generation, with {@code resets} as its recent
+     * resets. When its progress is already at zero, the document is the same, and is neither parsed
+     * nor written.
      */
     public StoredJob restarted(long[] resets) {
-        return atStart ? new StoredJob(source, from, aliUid, true, resets).withDigestOf(this)
-                : new StoredJob(job().restarted(), resets);
+        if (atStart) {
+            return new StoredJob(source, from, aliUid, true, resets, generation + 1).withDigestOf(this);
+        }
+        return new StoredJob(job().restarted(), resets, generation + 1);
     }
 
     /**
@@ -161,6 +230,22 @@ public final class StoredJob {
      */
     public byte[] snapshot(String requestId) {
         return snapshot(source, from, requestId);
+    }
+
+    /**
+     * The job's {@code JobState}, as the state topic carries it: its generation, then the job's 14
+     * fields, spliced from the document as snapshots are.
+     */
+    public byte[] state() {
+        byte[] digits = Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
+        int documentLength = source.length - from;
+        byte[] state = new byte[STATE_START.length + digits.length + 1 + documentLength - 1];
+        System.arraycopy(STATE_START, 0, state, 0, STATE_START.length);
+        System.arraycopy(digits, 0, state, STATE_START.length, digits.length);
+        int at = STATE_START.length + digits.length;
+        state[at++] = ',';
+        System.arraycopy(source, from + 1, state, at, documentLength - 1); // the document without its '{'
+        return state;
     }
 
     /** The snapshot answering {@code requestId} with the job document that {@code source} holds from {@code from}. */
@@ -208,8 +293,8 @@ public final class StoredJob {
      * {@code source} at {@code digestFrom} (else computed when first asked for).
      */
     public static StoredJob restore(byte[] source, int documentFrom, String aliUid, boolean atStart, long[] recentResets,
-                                    int digestFrom) {
-        StoredJob stored = new StoredJob(source, documentFrom, aliUid, atStart, recentResets);
+                                    long generation, int digestFrom) {
+        StoredJob stored = new StoredJob(source, documentFrom, aliUid, atStart, recentResets, generation);
         if (digestFrom >= 0) {
             stored.digestSource = source;
             stored.digestFrom = digestFrom;
@@ -229,17 +314,19 @@ public final class StoredJob {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoredJob other && sameDocument(other) && Arrays.equals(recentResets, other.recentResets);
+        return o instanceof StoredJob other && sameDocument(other) && Arrays.equals(recentResets, other.recentResets)
+                && generation == other.generation;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(Arrays.copyOfRange(source, from, source.length)) + Arrays.hashCode(recentResets);
+        return 31 * (31 * Arrays.hashCode(Arrays.copyOfRange(source, from, source.length)) + Arrays.hashCode(recentResets))
+                + Long.hashCode(generation);
     }
 
     @Override
     public String toString() {
         return "StoredJob[job=" + new String(source, from, source.length - from, StandardCharsets.UTF_8) + ", recentResets="
-                + Arrays.toString(recentResets) + "]";
+                + Arrays.toString(recentResets) + ", generation=" + generation + "]";
     }
 }

@@ -42,13 +42,23 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
      */
     static Record<byte[], DeadLetter> of(Record<byte[], byte[]> input, RecordMetadata source, String exception,
                                          String problem, int maxBytes) {
+        return of(new Origin(source.topic(), source.partition(), source.offset(), input.key(), input.value()),
+                input.headers(), input.timestamp(), exception, problem, maxBytes);
+    }
+
+    /**
+     * The dead letter of the input record {@code origin}, with its own {@code headers} and
+     * {@code timestamp}, refused for {@code problem}: as above, for a record checked after it was re-routed.
+     */
+    static Record<byte[], DeadLetter> of(Origin origin, Headers headers, long timestamp, String exception, String problem,
+                                         int maxBytes) {
         Headers ours = new RecordHeaders()
                 .add(EXCEPTION, utf8(exception))
                 .add(MESSAGE, utf8(problem))
-                .add(TOPIC, utf8(source.topic()))
-                .add(PARTITION, utf8(Integer.toString(source.partition())))
-                .add(OFFSET, utf8(Long.toString(source.offset())));
-        Header[] own = input.headers().toArray();
+                .add(TOPIC, utf8(origin.topic()))
+                .add(PARTITION, utf8(Integer.toString(origin.partition())))
+                .add(OFFSET, utf8(Long.toString(origin.offset())));
+        Header[] own = headers.toArray();
         long ownBytes = 0;
         for (Header header : own) {
             ownBytes += TopicLayout.headerBytes(header.key(), header.value());
@@ -57,10 +67,10 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
         for (Header header : ours) {
             oursBytes += TopicLayout.headerBytes(header.key(), header.value());
         }
-        byte[] key = input.key();
-        byte[] value = input.value();
+        byte[] key = origin.key();
+        byte[] value = origin.value();
         if (TopicLayout.recordBytes(key, value, ownBytes + oursBytes) <= maxBytes) {
-            return new Record<>(key, new DeadLetter(value), input.timestamp(), concat(own, ours));
+            return new Record<>(key, new DeadLetter(value), timestamp, concat(own, ours));
         }
         List<String> cut = new ArrayList<>();
         if (own.length > 0) {
@@ -79,7 +89,7 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
             key = Arrays.copyOf(key, kept);
         }
         ours.add(CUT, utf8(String.join("; ", cut) + "."));
-        return new Record<>(key, new DeadLetter(value), input.timestamp(), ours);
+        return new Record<>(key, new DeadLetter(value), timestamp, ours);
     }
 
     private static Headers concat(Header[] own, Headers ours) {

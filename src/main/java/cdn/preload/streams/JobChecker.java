@@ -5,19 +5,26 @@ import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.UnicodeText;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The checks of a record of the jobs topic, before anything is stored: a job must be a JSON object
  * of the contract's types, at most {@link TopicLayout#maxJobBytes()} long, keyed by its own
- * well-formed Id, and no longer than that once written back as it is stored; otherwise it is a dead
- * letter, as is a record without a key. A tombstone deletes the job its key names (a key that is no
- * job Id names none: nothing to delete). A job or tombstone that is not on the partition where its
- * job is kept is marked for re-routing there.
+ * well-formed Id, and no longer than that once written back as it is stored, and its header
+ * {@value Outcome#GENERATION_HEADER}, if it has one, must be ASCII decimal digits (the generation
+ * its counters were computed in); otherwise it is a dead letter, as is a record without a key. A
+ * tombstone deletes the job its key names (a key that is no job Id names none: nothing to delete),
+ * whatever its headers: a deletion carries no counters. A job or tombstone that is not on the
+ * partition where its job is kept is marked for re-routing there.
  */
 final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
+    /** Long.MAX_VALUE has 19 digits. */
+    private static final int MAX_GENERATION_DIGITS = 19;
     private final TopicLayout layout;
     private final ResetObserver observer;
 
@@ -32,14 +39,16 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
         byte[] value = record.value();
         if (value == null && key != null) {
             if (JobId.isValid(key)) {
-                change(record, null, null);
+                change(record, null, null, 0);
             }
             return;
         }
         Job job;
         byte[] document;
+        long generation;
         try {
             job = parse(key, value);
+            generation = generation(record.headers());
             document = Json.write(job);
             // What is stored and carried in snapshots is the job written back, which is longer than its
             // record when, say, it spells a character beyond the BMP in four bytes (it becomes two escapes).
@@ -53,7 +62,36 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
             observer.deadLettered("jobs", e.getMessage());
             return;
         }
-        change(record, job, document);
+        change(record, job, document, generation);
+    }
+
+    /** The generation the header {@value Outcome#GENERATION_HEADER} names (the last, if several); 0 without one. */
+    private static long generation(Headers headers) {
+        Header header = headers.lastHeader(Outcome.GENERATION_HEADER);
+        if (header == null) {
+            return 0;
+        }
+        byte[] digits = header.value();
+        if (digits == null || digits.length == 0 || digits.length > MAX_GENERATION_DIGITS) {
+            throw notAGeneration();
+        }
+        long generation = 0;
+        for (byte digit : digits) {
+            if (digit < '0' || digit > '9') {
+                throw notAGeneration();
+            }
+            generation = generation * 10 + (digit - '0');
+        }
+        if (generation < 0) { // 19 digits beyond Long.MAX_VALUE
+            throw notAGeneration();
+        }
+        return generation;
+    }
+
+    private static InvalidJobException notAGeneration() {
+        return new InvalidJobException("The job record's header " + Outcome.GENERATION_HEADER
+                + " must be the generation its counters were computed in, in ASCII decimal digits (at most "
+                + Long.MAX_VALUE + ").");
     }
 
     /** The job the record holds; throws {@link InvalidJobException} saying why it cannot be stored. */
@@ -87,9 +125,16 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
         return job;
     }
 
-    private void change(Record<byte[], byte[]> record, Job job, byte[] document) {
-        boolean elsewhere = !layout.isHome(record.key(), context().recordMetadata().orElseThrow().partition());
-        context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, elsewhere), record.timestamp(),
-                new RecordHeaders()));
+    /**
+     * Forwards the change. A job whose generation is not 0 may turn out, on its job's partition, to
+     * be ahead of the job's: it keeps its origin and its headers, for the dead letter.
+     */
+    private void change(Record<byte[], byte[]> record, Job job, byte[] document, long generation) {
+        RecordMetadata source = context().recordMetadata().orElseThrow();
+        boolean elsewhere = !layout.isHome(record.key(), source.partition());
+        Origin origin = generation == 0 ? null
+                : new Origin(source.topic(), source.partition(), source.offset(), record.key(), record.value());
+        context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, generation, origin, elsewhere),
+                record.timestamp(), origin == null ? new RecordHeaders() : record.headers()));
     }
 }

@@ -25,17 +25,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * bytes, then UTF-8) and AliUid (UTF-8, or a byte 0xFF for none, never a byte of UTF-8 text). Its
  * value is the command's timestamp (8 bytes), then either
  * <ul>
- * <li>1 and a {@link StoredJob#DIGEST_LENGTH}-byte digest: a snapshot of the version of the job whose
- *     document has that digest. A snapshot is the RequestId and the job, and the job does not change
- *     as long as only resets touch it (its progress is at zero after the first), so an accepted
- *     reset remembers 25 bytes, not the snapshot again;</li>
+ * <li>2, a {@link StoredJob#DIGEST_LENGTH}-byte digest and a generation (8 bytes): a snapshot of the
+ *     version of the job whose document has that digest, with the generation its header named. A
+ *     snapshot is the RequestId and the job, whose document is the same after every reset as long
+ *     as nothing else changed it (its progress at zero), so an accepted reset remembers 33 bytes,
+ *     not the snapshot again;</li>
  * <li>an error code, alone: the error's document follows from the catalogue and the replayed
  *     command, which by definition carries the same RequestId and Id;</li>
- * <li>written before the digests and still read: 0, a snapshot of the job as it stands.</li>
+ * <li>written before generations and still read, replayed without the header: 1 and a digest, as 2
+ *     without the generation; 0 (before the digests), a snapshot of the job as it stands.</li>
  * </ul>
  *
- * <p><b>A version</b>: when the jobs topic changes or deletes a job whose progress is at zero (the
- * only state a snapshot shows), the version it had is kept under the key Id, 0xFF (where an answer's
+ * <p><b>A version</b>: when the jobs topic or a progress report changes a job whose progress is at
+ * zero (the only state a snapshot shows), or the jobs topic deletes it, the version it had is kept under the key Id, 0xFF (where an answer's
  * key has the first byte of a RequestId's length, 0), digest; its value is the time it was
  * superseded, then its document. So a job update writes at most one record here, however many
  * answers are remembered for the job, and a replay finds the version it showed either as the job
@@ -58,6 +60,7 @@ final class ReplayMemory {
     private static final byte NO_ALI_UID = (byte) 0xFF;
     private static final byte SNAPSHOT_OF_THE_JOB = 0;
     private static final byte SNAPSHOT_OF_A_VERSION = 1;
+    private static final byte SNAPSHOT_OF_A_GENERATION = 2;
     private static final byte VERSION_MARK = (byte) 0xFF;
     private static final int ID_LENGTH = JobId.LENGTH;
     private static final byte[][] CODES = new byte[ErrorCode.values().length][];
@@ -123,20 +126,26 @@ final class ReplayMemory {
             return null;
         }
         byte form = remembered[Long.BYTES];
-        if (form != SNAPSHOT_OF_A_VERSION && form != SNAPSHOT_OF_THE_JOB) {
+        if (form != SNAPSHOT_OF_A_GENERATION && form != SNAPSHOT_OF_A_VERSION && form != SNAPSHOT_OF_THE_JOB) {
             ErrorCode error = ErrorCode.of(new String(remembered, Long.BYTES, remembered.length - Long.BYTES,
                     StandardCharsets.US_ASCII));
             return Outcome.error(error, Json.write(ErrorEvent.of(error, command.requestId(), command.id())), true);
         }
+        long generation = form == SNAPSHOT_OF_A_GENERATION
+                ? longAt(remembered, Long.BYTES + 1 + StoredJob.DIGEST_LENGTH) : Outcome.NO_GENERATION;
         StoredJob job = jobs.get(command.id());
         if (job != null && (form == SNAPSHOT_OF_THE_JOB || job.hasDigest(remembered, Long.BYTES + 1))) {
-            return Outcome.snapshot(job.snapshot(command.requestId()), true);
+            return Outcome.snapshot(job.snapshot(command.requestId()), true, generation);
         }
-        byte[] version = form == SNAPSHOT_OF_A_VERSION ? answers.get(versionKey(command.id(), remembered, Long.BYTES + 1)) : null;
-        return version == null ? null : Outcome.snapshot(StoredJob.snapshot(version, Long.BYTES, command.requestId()), true);
+        byte[] version = form == SNAPSHOT_OF_THE_JOB ? null : answers.get(versionKey(command.id(), remembered, Long.BYTES + 1));
+        return version == null ? null
+                : Outcome.snapshot(StoredJob.snapshot(version, Long.BYTES, command.requestId()), true, generation);
     }
 
-    /** Remembers that the command at {@code key}, at {@code timestamp}, was answered with a snapshot of {@code job}. */
+    /**
+     * Remembers that the command at {@code key}, at {@code timestamp}, was answered with a snapshot of
+     * {@code job}, with its generation.
+     */
     void rememberSnapshot(Bytes key, long timestamp, StoredJob job) {
         answers.put(key, snapshotValue(timestamp, job));
     }
@@ -147,9 +156,10 @@ final class ReplayMemory {
     }
 
     static byte[] snapshotValue(long timestamp, StoredJob job) {
-        byte[] value = withTime(timestamp, 1 + StoredJob.DIGEST_LENGTH);
-        value[Long.BYTES] = SNAPSHOT_OF_A_VERSION;
+        byte[] value = withTime(timestamp, 1 + StoredJob.DIGEST_LENGTH + Long.BYTES);
+        value[Long.BYTES] = SNAPSHOT_OF_A_GENERATION;
         job.copyDigest(value, Long.BYTES + 1);
+        putLong(value, Long.BYTES + 1 + StoredJob.DIGEST_LENGTH, job.generation());
         return value;
     }
 
@@ -224,18 +234,27 @@ final class ReplayMemory {
     /** The timestamp (8 bytes, big-endian), then room for {@code length} bytes. */
     private static byte[] withTime(long timestamp, int length) {
         byte[] value = new byte[Long.BYTES + length];
-        for (int i = 0; i < Long.BYTES; i++) {
-            value[i] = (byte) (timestamp >>> (56 - 8 * i));
-        }
+        putLong(value, 0, timestamp);
         return value;
     }
 
-    private static long timeOf(byte[] value) {
-        long time = 0;
+    private static void putLong(byte[] into, int at, long number) {
         for (int i = 0; i < Long.BYTES; i++) {
-            time = time << 8 | (value[i] & 0xFF);
+            into[at + i] = (byte) (number >>> (56 - 8 * i));
         }
-        return time;
+    }
+
+    private static long timeOf(byte[] value) {
+        return longAt(value, 0);
+    }
+
+    /** The 8-byte big-endian number at {@code at}. */
+    private static long longAt(byte[] value, int at) {
+        long number = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            number = number << 8 | (value[at + i] & 0xFF);
+        }
+        return number;
     }
 
     private static boolean isAscii(String text) {

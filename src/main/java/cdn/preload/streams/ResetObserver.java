@@ -23,7 +23,23 @@ public interface ResetObserver {
     default void answered(String requestId, String id, ErrorCode error, boolean replay, long nanos) {
     }
 
-    /** A record went to the dead letter queue; {@code source} is "commands" or "jobs". */
+    /** A record went to the dead letter queue; {@code source} is "commands", "jobs" or "progress". */
     default void deadLettered(String source, String problem) {
+    }
+
+    /** What became of a progress report: each ends as exactly one of these. */
+    enum ProgressOutcome {
+        /** The job's counters went up. */
+        APPLIED,
+        /** Of the job's current generation, but no counter went up. */
+        UNCHANGED,
+        /** No such job, or an older generation than the job's: dropped. */
+        FENCED,
+        /** Bad input, on the dead letter queue. */
+        DEAD_LETTERED
+    }
+
+    /** A progress report ended as {@code outcome}. */
+    default void progress(ProgressOutcome outcome) {
     }
 }

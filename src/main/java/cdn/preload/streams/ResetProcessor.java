@@ -9,6 +9,7 @@ import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;
 import cdn.preload.domain.StoredJob;
 import java.time.Duration;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,15 +20,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Answers each valid command on its job's partition: a replay gets the remembered answer (step 3);
  * otherwise the reset is decided against the stored job (steps 4 to 7), the job store is updated
- * and the answer remembered ({@link ReplayMemory}). An accepted reset writes each store once.
+ * and the answer remembered ({@link ReplayMemory}). An accepted reset writes each store once, and
+ * publishes the snapshot, with the job's new generation in its header, and the job's state.
  * Commands refused before any lookup never come here: {@link CommandChecker} answers them.
  */
-final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome> {
+final class ResetProcessor implements Processor<byte[], Checked, byte[], Encoded> {
     private final RateLimit rateLimit;
     private final Duration replayRetention;
     private final ResetObserver observer;
     private final EarlyCommits.Part earlyCommit;
-    private ProcessorContext<byte[], Outcome> context;
+    private ProcessorContext<byte[], Encoded> context;
     private KeyValueStore<String, StoredJob> jobs;
     private ReplayMemory memory;
 
@@ -39,7 +41,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Outcome> context) {
+    public void init(ProcessorContext<byte[], Encoded> context) {
         this.context = context;
         jobs = context.getStateStore(ResetTopology.JOB_STORE);
         memory = new ReplayMemory(context.getStateStore(ResetTopology.ANSWER_STORE), jobs, replayRetention);
@@ -56,21 +58,23 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Outcome
         Bytes key = ReplayMemory.key(command);
         Outcome outcome = memory.replay(key, command, record.timestamp());
         if (outcome == null) {
-            outcome = answer(command, key, record.timestamp());
+            outcome = answer(record, command, key);
         }
         observer.answered(command.requestId(), command.id(), outcome.error(), outcome.replay(), System.nanoTime() - start);
-        // The command checker left the command's headers behind: answers carry none.
-        context.forward(record.withValue(outcome));
+        // The command checker left the command's headers behind: an answer carries only its own.
+        context.forward(new Record<>(record.key(), outcome, record.timestamp(), outcome.headers()));
         earlyCommit.forwarded(record.timestamp());
     }
 
-    private Outcome answer(ResetCommand command, Bytes key, long timestamp) {
+    private Outcome answer(Record<byte[], Checked> record, ResetCommand command, Bytes key) {
+        long timestamp = record.timestamp();
         Decision decision = ResetDecision.decide(jobs.get(command.id()), command, timestamp, rateLimit);
         if (decision instanceof Decision.Accepted accepted) {
             StoredJob updated = accepted.updated();
             jobs.put(command.id(), updated);
             memory.rememberSnapshot(key, timestamp, updated);
-            return Outcome.snapshot(updated.snapshot(command.requestId()), false);
+            context.forward(new Record<>(record.key(), JobState.of(updated), timestamp, new RecordHeaders()));
+            return Outcome.snapshot(updated.snapshot(command.requestId()), false, updated.generation());
         }
         ErrorCode error = ((Decision.Rejected) decision).error();
         memory.rememberError(key, timestamp, error);

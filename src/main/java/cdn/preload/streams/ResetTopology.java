@@ -57,12 +57,11 @@ public final class ResetTopology {
 
     private static final String COMMAND = "command-";
     private static final String JOB = "job-";
+    private static final String PROGRESS = "progress-";
     private static final String REROUTED = "rerouted-";
     private static final String HOME = "home";
     private static final String ELSEWHERE = "elsewhere";
     private static final String DEAD_LETTER = "dead-letter";
-    /** The first byte of a re-routed job; a re-routed command is its JSON object, a deletion a tombstone. */
-    private static final byte JOB_TAG = 'J';
 
     private ResetTopology() {
     }
@@ -116,27 +115,56 @@ public final class ResetTopology {
                 .branch((key, checked) -> checked.elsewhere(), Branched.as(ELSEWHERE))
                 .defaultBranch(Branched.as(HOME));
 
+        Map<String, KStream<byte[], Checked>> progress = builder
+                .stream(topics.progress(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("progress-source"))
+                .process(() -> new ProgressChecker(layout, observer), Named.as("check-progress"))
+                .split(Named.as(PROGRESS))
+                .branch((key, checked) -> checked instanceof DeadLetter, Branched.withConsumer(letters ->
+                        letters.to(topics.deadLetters(), written("progress-dlq-sink")), DEAD_LETTER))
+                .branch((key, checked) -> checked.elsewhere(), Branched.as(ELSEWHERE))
+                .defaultBranch(Branched.as(HOME));
+
         Map<String, KStream<byte[], Checked>> rerouted = jobs.get(JOB + ELSEWHERE)
                 .merge(commands.get(COMMAND + ELSEWHERE), Named.as("reroute"))
+                .merge(progress.get(PROGRESS + ELSEWHERE), Named.as("reroute-progress"))
                 .repartition(Repartitioned.<byte[], Checked>as(REROUTE)
                         .withKeySerde(Serdes.ByteArray())
-                        .withValueSerde(reroutedSerde()))
+                        .withValueSerde(new ReroutedSerde(topics)))
                 .split(Named.as(REROUTED))
                 .branch((key, checked) -> checked instanceof Checked.JobChange, Branched.as("job"))
+                .branch((key, checked) -> checked instanceof Checked.Progress, Branched.as("progress"))
                 .defaultBranch(Branched.as("command"));
 
-        jobs.get(JOB + HOME)
+        KStream<byte[], Encoded> stored = jobs.get(JOB + HOME)
                 .merge(rerouted.get(REROUTED + "job"), Named.as("job-merge"))
-                .process(() -> new JobStoreUpdater(replayRetention), Named.as("store-job"), JOB_STORE, ANSWER_STORE);
+                .process(() -> new JobStoreUpdater(replayRetention, layout, observer), Named.as("store-job"),
+                        JOB_STORE, ANSWER_STORE);
 
-        commands.get(COMMAND + HOME)
+        KStream<byte[], Encoded> applied = progress.get(PROGRESS + HOME)
+                .merge(rerouted.get(REROUTED + "progress"), Named.as("progress-merge"))
+                .process(() -> new ProgressProcessor(replayRetention, layout, observer), Named.as("apply-progress"),
+                        JOB_STORE, ANSWER_STORE);
+
+        Map<String, KStream<byte[], Encoded>> outcomes = commands.get(COMMAND + HOME)
                 .merge(rerouted.get(REROUTED + "command"), Named.as("merge"))
-                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer, earlyCommits), Named.as("reset-job"), JOB_STORE, ANSWER_STORE)
+                .process(() -> new ResetProcessor(rateLimit, replayRetention, observer, earlyCommits), Named.as("reset-job"),
+                        JOB_STORE, ANSWER_STORE)
                 .split(Named.as("outcome-"))
-                .branch((key, outcome) -> outcome.isSnapshot(), Branched.withConsumer(snapshots ->
-                        snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))
-                .defaultBranch(Branched.withConsumer(errors ->
-                        errors.to(topics.errors(), written("errors-sink")), "error"));
+                .branch((key, written) -> written instanceof Outcome outcome && outcome.isSnapshot(),
+                        Branched.withConsumer(snapshots -> snapshots.to(topics.snapshots(), written("snapshots-sink")), "snapshot"))
+                .branch((key, written) -> written instanceof Outcome, Branched.withConsumer(errors ->
+                        errors.to(topics.errors(), written("errors-sink")), "error"))
+                .defaultBranch(Branched.as("state"));
+
+        // A job's state, from each of the three processors that change it; a dead letter, from the two
+        // that find a generation ahead of the job's.
+        stored.merge(applied, Named.as("owner-merge"))
+                .split(Named.as("owner-"))
+                .branch((key, written) -> written instanceof DeadLetter, Branched.withConsumer(letters ->
+                        letters.to(topics.deadLetters(), written("ahead-dlq-sink")), DEAD_LETTER))
+                .defaultBranch(Branched.withConsumer(states -> states
+                        .merge(outcomes.get("outcome-state"), Named.as("state-merge"))
+                        .to(topics.state(), written("state-sink")), "state"));
 
         return builder.build();
     }
@@ -168,36 +196,5 @@ public final class ResetTopology {
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(ANSWER_STORE, false)),
                         Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled();
-    }
-
-    /**
-     * What the repartition topic carries: a command as its JSON object (the RequestId assigned, if it
-     * was), a job as {@value #JOB_TAG} and its JSON, a job's deletion as a tombstone.
-     */
-    private static Serde<Checked> reroutedSerde() {
-        Serializer<Checked> serializer = (topic, checked) -> {
-            if (checked instanceof Checked.Command command) {
-                return Json.write(command.command());
-            }
-            byte[] document = ((Checked.JobChange) checked).document();
-            if (document == null) {
-                return null;
-            }
-            byte[] tagged = new byte[1 + document.length];
-            tagged[0] = JOB_TAG;
-            System.arraycopy(document, 0, tagged, 1, document.length);
-            return tagged;
-        };
-        Deserializer<Checked> deserializer = (topic, bytes) -> {
-            if (bytes == null) {
-                return Checked.JobChange.DELETE;
-            }
-            if (bytes.length > 0 && bytes[0] == JOB_TAG) {
-                return new Checked.JobChange(Json.read(bytes, 1, bytes.length - 1, Job.class),
-                        Arrays.copyOfRange(bytes, 1, bytes.length), false);
-            }
-            return new Checked.Command(CommandParser.parse(bytes), false);
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

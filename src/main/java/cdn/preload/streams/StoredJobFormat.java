@@ -8,14 +8,16 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * How the job store keeps a {@link StoredJob}: a format byte (2), the number of recent resets (4
- * bytes) and each (8 bytes), the owner's length (4 bytes, -1 for none) and UTF-8 bytes, 1 when the
- * job's progress is at zero (else 0), the document's {@link StoredJob#DIGEST_LENGTH}-byte digest,
- * then the document. A value is read without copying its document. Format 1, the same without the
- * digest, is still read.
+ * How the job store keeps a {@link StoredJob}: a format byte (3), the job's generation (8 bytes), the
+ * number of recent resets (4 bytes) and each (8 bytes), the owner's length (4 bytes, -1 for none) and
+ * UTF-8 bytes, 1 when the job's progress is at zero (else 0), the document's
+ * {@link StoredJob#DIGEST_LENGTH}-byte digest, then the document. A value is read without copying its
+ * document. The formats written before generations are still read, as generation 0: format 2, the
+ * same without the generation, and format 1, without the generation and the digest.
  */
 final class StoredJobFormat {
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
+    private static final byte FORMAT_WITHOUT_GENERATION = 2;
     private static final byte FORMAT_WITHOUT_DIGEST = 1;
 
     private StoredJobFormat() {
@@ -32,13 +34,13 @@ final class StoredJobFormat {
         String aliUid = job.aliUid();
         byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
         long[] recentResets = job.recentResets();
-        byte[] bytes = new byte[1 + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
+        byte[] bytes = new byte[1 + Long.BYTES + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
                 + (owner == null ? 0 : owner.length) + 1 + StoredJob.DIGEST_LENGTH + job.documentLength()];
         bytes[0] = FORMAT;
-        int at = putInt(bytes, 1, recentResets.length);
+        int at = putLong(bytes, 1, job.generation());
+        at = putInt(bytes, at, recentResets.length);
         for (long reset : recentResets) {
-            at = putInt(bytes, at, (int) (reset >>> 32));
-            at = putInt(bytes, at, (int) reset);
+            at = putLong(bytes, at, reset);
         }
         at = putInt(bytes, at, owner == null ? -1 : owner.length);
         if (owner != null) {
@@ -52,13 +54,20 @@ final class StoredJobFormat {
     }
 
     static StoredJob fromBytes(byte[] value) {
-        if (value[0] != FORMAT && value[0] != FORMAT_WITHOUT_DIGEST) {
-            throw new IllegalArgumentException("Unknown stored job format " + value[0]);
+        byte format = value[0];
+        if (format != FORMAT && format != FORMAT_WITHOUT_GENERATION && format != FORMAT_WITHOUT_DIGEST) {
+            throw new IllegalArgumentException("Unknown stored job format " + format);
         }
-        long[] resets = new long[getInt(value, 1)];
-        int at = 1 + Integer.BYTES;
+        int at = 1;
+        long generation = 0;
+        if (format == FORMAT) {
+            generation = getLong(value, at);
+            at += Long.BYTES;
+        }
+        long[] resets = new long[getInt(value, at)];
+        at += Integer.BYTES;
         for (int i = 0; i < resets.length; i++, at += Long.BYTES) {
-            resets[i] = ((long) getInt(value, at) << 32) | (getInt(value, at + Integer.BYTES) & 0xFFFFFFFFL);
+            resets[i] = getLong(value, at);
         }
         int ownerLength = getInt(value, at);
         at += Integer.BYTES;
@@ -69,8 +78,17 @@ final class StoredJobFormat {
         }
         boolean atStart = value[at] == 1;
         at++;
-        return value[0] == FORMAT_WITHOUT_DIGEST ? StoredJob.restore(value, at, owner, atStart, resets, -1)
-                : StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, at);
+        return format == FORMAT_WITHOUT_DIGEST ? StoredJob.restore(value, at, owner, atStart, resets, generation, -1)
+                : StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, generation, at);
+    }
+
+    private static int putLong(byte[] bytes, int at, long value) {
+        putInt(bytes, at, (int) (value >>> 32));
+        return putInt(bytes, at + Integer.BYTES, (int) value);
+    }
+
+    private static long getLong(byte[] bytes, int at) {
+        return ((long) getInt(bytes, at) << 32) | (getInt(bytes, at + Integer.BYTES) & 0xFFFFFFFFL);
     }
 
     private static int putInt(byte[] bytes, int at, int value) {

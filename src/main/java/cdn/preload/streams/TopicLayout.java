@@ -9,12 +9,14 @@ import org.apache.kafka.common.utils.Utils;
  * largest record that each output topic and the producer take (so that no answer or dead letter is
  * ever too large to be written).
  *
- * @param inputPartitions partitions of the jobs topic, and of the commands topic (the same number)
+ * @param inputPartitions partitions of the jobs topic, and of the commands and progress topics (the same number)
  * @param maxErrorBytes the largest error event record, key, value and framing included
  * @param maxDeadLetterBytes the largest dead letter record, headers included
  * @param maxSnapshotBytes the largest snapshot record
+ * @param maxStateBytes the largest job state record
  */
-public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLetterBytes, int maxSnapshotBytes) {
+public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLetterBytes, int maxSnapshotBytes,
+                          int maxStateBytes) {
     /** Kafka's default {@code message.max.bytes}, what a topic takes unless it says otherwise. */
     public static final int BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /**
@@ -27,14 +29,19 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
      * The TopologyTestDriver's world: one partition per topic, and no size limit (the driver enforces
      * none).
      */
-    public static final TopicLayout TEST_DRIVER = new TopicLayout(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    public static final TopicLayout TEST_DRIVER =
+            new TopicLayout(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     /**
-     * The largest job stored, in bytes of its JSON (256 KiB, or less when snapshots must be smaller).
-     * A job travels whole in every snapshot and in the answers remembered for replays.
+     * The largest job stored, in bytes of its JSON (256 KiB, or less when snapshots or job states
+     * must be smaller). A job travels whole in every snapshot, every job state and the answers
+     * remembered for replays.
      */
     static final int MAX_JOB_BYTES = 256 * 1024;
-    /** What a snapshot adds to its job's document: the RequestId (escaped) and the fields the job left out. */
+    /**
+     * What a snapshot adds to its job's document: the RequestId (escaped), and what merged counters
+     * may add to the document (a job state adds less: its Generation).
+     */
     private static final int SNAPSHOT_ROOM = 4 * 1024;
     /**
      * A record's framing in the worst case, as the producer estimates it: the batch header (61
@@ -65,7 +72,7 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
 
     /** The largest job stored: its JSON in bytes. */
     int maxJobBytes() {
-        return Math.min(MAX_JOB_BYTES, maxSnapshotBytes - SNAPSHOT_ROOM);
+        return Math.min(MAX_JOB_BYTES, Math.min(maxSnapshotBytes, maxStateBytes) - SNAPSHOT_ROOM);
     }
 
     /** Whether {@code key} is the job Id {@code id}, byte for byte (a job Id is ASCII). */

@@ -24,7 +24,7 @@ class SettingsTest {
         Settings settings = Settings.defaults();
 
         assertThat(settings.topics()).isEqualTo(new Topics("preload-jobs", "preload-job-reset-commands",
-                "preload-job-snapshots", "preload-job-errors", "preload-job-dlq"));
+                "preload-job-progress", "preload-job-snapshots", "preload-job-state", "preload-job-errors", "preload-job-dlq"));
         assertThat(settings.rateLimit()).isEqualTo(new RateLimit(5, Duration.ofSeconds(60)));
         assertThat(settings.replayRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(settings.kafka())
@@ -158,10 +158,10 @@ class SettingsTest {
     @Test
     void topicVariablesRenameTheTopics() {
         Settings settings = Settings.fromEnvironment(Map.of(
-                "TOPIC_JOBS", "jobs", "TOPIC_COMMANDS", "cmds", "TOPIC_SNAPSHOTS", "snaps",
-                "TOPIC_ERRORS", "errs", "TOPIC_DLQ", "dead"));
+                "TOPIC_JOBS", "jobs", "TOPIC_COMMANDS", "cmds", "TOPIC_PROGRESS", "prog", "TOPIC_SNAPSHOTS", "snaps",
+                "TOPIC_STATE", "state", "TOPIC_ERRORS", "errs", "TOPIC_DLQ", "dead"));
 
-        assertThat(settings.topics()).isEqualTo(new Topics("jobs", "cmds", "snaps", "errs", "dead"));
+        assertThat(settings.topics()).isEqualTo(new Topics("jobs", "cmds", "prog", "snaps", "state", "errs", "dead"));
     }
 
     @Test
@@ -177,7 +177,7 @@ class SettingsTest {
     void anUnknownTopicVariableOrABadTopicNameFails() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("TOPIC_SNAPSHOT", "x")))
                 .hasMessage("Unknown setting TOPIC_SNAPSHOT: the topic settings are TOPIC_JOBS, TOPIC_COMMANDS,"
-                        + " TOPIC_SNAPSHOTS, TOPIC_ERRORS, TOPIC_DLQ.");
+                        + " TOPIC_PROGRESS, TOPIC_SNAPSHOTS, TOPIC_STATE, TOPIC_ERRORS, TOPIC_DLQ.");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("TOPIC_ERRORS", "bad name")))
                 .hasMessage("TOPIC_ERRORS must be a Kafka topic name (letters, digits, '.', '_', '-'), got 'bad name'.");
     }

@@ -19,20 +19,23 @@ class TopicDefinitionsTest {
     void topicsFolderNamesTheCodesDefaultTopics() {
         Topics defaults = Topics.DEFAULT;
         assertThat(definitions).extracting(TopicDefinition::name).containsExactly(
-                defaults.jobs(), defaults.commands(), defaults.snapshots(), defaults.errors(), defaults.deadLetters());
+                defaults.jobs(), defaults.commands(), defaults.progress(), defaults.snapshots(), defaults.state(),
+                defaults.errors(), defaults.deadLetters());
     }
 
     @Test
-    void jobsAreCompactedAndEverythingElseIsDeletedAsTheContractSays() {
+    void jobsAndStateAreCompactedAndEverythingElseIsDeletedAsTheContractSays() {
         assertThat(role("jobs").cleanupPolicy()).isEqualTo("compact");
-        for (String role : List.of("commands", "snapshots", "errors", "dlq")) {
+        assertThat(role("state").cleanupPolicy()).isEqualTo("compact");
+        for (String role : List.of("commands", "progress", "snapshots", "errors", "dlq")) {
             assertThat(role(role).cleanupPolicy()).as(role).isEqualTo("delete");
         }
     }
 
     @Test
-    void jobsAndCommandsAreCoPartitioned() {
-        assertThat(role("jobs").partitions()).isEqualTo(role("commands").partitions());
+    void jobsCommandsProgressAndStateHaveAsManyPartitions() {
+        assertThat(role("jobs").partitions()).isEqualTo(role("commands").partitions())
+                .isEqualTo(role("progress").partitions()).isEqualTo(role("state").partitions());
     }
 
     @Test
@@ -42,10 +45,10 @@ class TopicDefinitionsTest {
 
     @Test
     void renamesApplyToTheDefinitions() {
-        Topics renamed = new Topics("j", "c", "s", "e", "d");
+        Topics renamed = new Topics("j", "c", "p", "s", "t", "e", "d");
 
         assertThat(TopicDefinitions.forTopics(renamed)).extracting(TopicDefinition::name)
-                .containsExactly("j", "c", "s", "e", "d");
+                .containsExactly("j", "c", "p", "s", "t", "e", "d");
         assertThat(TopicDefinitions.forTopics(renamed).get(0).configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
     }
 }

@@ -45,12 +45,12 @@ class ResetDecisionTest {
     }
 
     @Test
-    void acceptedResetZeroesTheProgressKeepsEverythingElseAndRecordsTheTime() {
+    void acceptedResetZeroesTheProgressStartsTheNextGenerationKeepsEverythingElseAndRecordsTheTime() {
         Job expected = new Job(ID, "example", 190007158391808L, OWNER, "testurl.com", "preload", "oss",
                 "665d3b48621bccf3fe29e1a7", 2, 0, 0, "invalid domain:test.com", "https://oss/failed", "2024-06-02T02:23:26Z");
 
-        assertThat(decide(new StoredJob(JOB, new long[] {T - 60_000}), OWNER, T))
-                .isEqualTo(new Decision.Accepted(new StoredJob(expected, new long[] {T - 60_000, T})));
+        assertThat(decide(new StoredJob(JOB, new long[] {T - 60_000}, 3), OWNER, T))
+                .isEqualTo(new Decision.Accepted(new StoredJob(expected, new long[] {T - 60_000, T}, 4)));
     }
 
     @Test

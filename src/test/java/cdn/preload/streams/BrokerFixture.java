@@ -30,12 +30,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -99,7 +102,8 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.ERRORS, TopicDefinitions.DLQ);
+        List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.STATE, TopicDefinitions.ERRORS,
+                TopicDefinitions.DLQ);
         for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
                 .filter(definition -> outputRoles.contains(definition.role())).toList()) {
             received.put(output.name(), new ArrayDeque<>());
@@ -158,8 +162,38 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     @Override
-    public Position putRawJob(byte[] key, byte[] value, Instant time) {
-        return publish(topics().jobs(), key, value, time);
+    public Position putRawJob(byte[] key, byte[] value, Headers headers, Instant time) {
+        return publishAt(topics().jobs(), null, key, value, headers, time);
+    }
+
+    @Override
+    public Position reportRaw(byte[] key, byte[] value, Headers headers, Instant time) {
+        return publishAt(topics().progress(), null, key, value, headers, time);
+    }
+
+    @Override
+    public List<State> states(int count) {
+        return take(topics().state(), count).stream().map(r -> State.of(r.key(), r.value())).toList();
+    }
+
+    /** Waits until the processor's committed offset of the record's partition is past it. */
+    @Override
+    public void awaitProcessed(Position position) {
+        TopicPartition partition = new TopicPartition(position.topic(), position.partition());
+        try (Admin admin = Admin.create(settings.kafka())) {
+            Wait.atMost(WAIT, Duration.ofMillis(20)).alias("the processor to commit past " + position).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(settings.kafka().getProperty("application.id"))
+                        .partitionsToOffsetAndMetadata().get().get(partition);
+                return committed != null && committed.offset() > position.offset();
+            });
+        }
+    }
+
+    /** Reads the state topic to its last committed offset: true when no record was left unread. */
+    @Override
+    public boolean noMoreStates() {
+        readToEnd(topics().state());
+        return received.get(topics().state()).isEmpty();
     }
 
     @Override
@@ -173,8 +207,13 @@ final class BrokerFixture implements ProcessorHarness {
 
     /** Publishes to {@code partition} of {@code topic} (null: where the Java client's partitioner puts the key). */
     Position publishAt(String topic, Integer partition, byte[] key, byte[] value, Instant time) {
+        return publishAt(topic, partition, key, value, new RecordHeaders(), time);
+    }
+
+    private Position publishAt(String topic, Integer partition, byte[] key, byte[] value, Headers headers, Instant time) {
         try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(topic, partition, time.toEpochMilli(), key, value)).get();
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, partition, time.toEpochMilli(), key, value,
+                    headers)).get();
             return new Position(topic, written.partition(), written.offset());
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot publish to " + topic, e);
@@ -277,7 +316,7 @@ final class BrokerFixture implements ProcessorHarness {
     }
 
     private static Answer toAnswer(String topic, ConsumerRecord<byte[], byte[]> record) {
-        return Answer.of(topic, record.key(), record.value());
+        return Answer.of(topic, record.key(), record.value(), record.headers());
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {

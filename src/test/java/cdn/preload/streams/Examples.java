@@ -41,6 +41,12 @@ final class Examples {
                 .put("Description", error.description());
     }
 
+    /** The JobState the state topic carries for {@code job} at {@code generation}: its 14 fields and its Generation. */
+    static ObjectNode expectedState(Job job, long generation) {
+        ObjectNode state = (ObjectNode) Json.MAPPER.valueToTree(job);
+        return (ObjectNode) json(state.put("Generation", generation).toString()); // numbers as a reader parses them
+    }
+
     static Job exampleJobWith(String name, int urlSubmitted, int taskSubmitted) {
         Job e = EXAMPLE_JOB;
         return new Job(e.id(), name, e.siteId(), e.aliUid(), e.domains(), e.taskType(), e.insertWay(), e.fileId(),

@@ -29,7 +29,7 @@ class ReroutedTopologyTest extends ResetScenarios {
 
     @Override
     protected ProcessorHarness start() {
-        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE),
+        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE),
                 new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
         return fixture;
     }

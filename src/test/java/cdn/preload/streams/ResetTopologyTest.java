@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -51,12 +52,14 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void aResetWritesItsSnapshotAndNothingElse() {
+    void aResetWritesItsSnapshotAndItsJobsStateAndNothingElse() {
         fixture.putJob(EXAMPLE_JOB);
+        assertThat(fixture.allStates()).hasSize(1);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
 
         assertThat(fixture.allSnapshots()).hasSize(1);
+        assertThat(fixture.allStates()).hasSize(1);
         assertThat(fixture.noOutput()).isTrue();
     }
 
@@ -71,6 +74,7 @@ class ResetTopologyTest extends ResetScenarios {
 
         assertError(fixture.answer(), "front-end-key", expectedError("r-1", id, ErrorCode.INVALID_PARAMETER_OBJECT_ID));
         assertThat(fixture.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(EXAMPLE_JOB));
+        assertThat(fixture.allStates()).as("the job's, when it was stored").hasSize(1);
         assertThat(fixture.noOutput()).isTrue();
     }
 
@@ -89,7 +93,7 @@ class ResetTopologyTest extends ResetScenarios {
         fixture.errors(200);
         assertThat(changelog.readRecordsToList()).hasSize(205);
 
-        fixture.putJob(EXAMPLE_ID, exampleJobWith("renamed", 2, 2), t0.plusSeconds(20));
+        fixture.putJob(exampleJobWith("renamed", 2, 2), 5, t0.plusSeconds(20));
         fixture.deleteJob(EXAMPLE_ID, t0.plusSeconds(21));
 
         assertThat(changelog.readRecordsToList())
@@ -216,7 +220,7 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void anAcceptedResetRemembersTwentyFiveBytesNotItsSnapshot() {
+    void anAcceptedResetRemembersThirtyThreeBytesNotItsSnapshot() {
         fixture.putJob(EXAMPLE_JOB);
 
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
@@ -224,19 +228,14 @@ class ResetTopologyTest extends ResetScenarios {
         fixture.answer();
         byte[] remembered = fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
                 .get(ReplayMemory.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)));
-        assertThat(remembered).hasSize(8 + 1 + 16); // its time, the form, the digest of the job's version
+        assertThat(remembered).hasSize(8 + 1 + 16 + 8); // its time, the form, the digest of the job's version, the generation
     }
 
     @Test
     void valuesWrittenByEarlierVersionsAreStillReadAndReplayed() {
         // A job stored by an earlier version (format 1, without the digest), and an answer it
         // remembered as "a snapshot of the job as it stands" (0).
-        byte[] current = StoredJobFormat.toBytes(new StoredJob(EXAMPLE_JOB.restarted(), new long[] {t0.toEpochMilli()}));
-        int documentStart = current.length - Json.write(EXAMPLE_JOB.restarted()).length;
-        byte[] earlierJob = new byte[current.length - 16];
-        System.arraycopy(current, 0, earlierJob, 0, documentStart - 16);
-        System.arraycopy(current, documentStart, earlierJob, documentStart - 16, current.length - documentStart);
-        earlierJob[0] = 1;
+        byte[] earlierJob = StoredJobFormatTest.earlierFormat(1, EXAMPLE_JOB.restarted(), new long[] {t0.toEpochMilli()});
         fixture.driver.<String, StoredJob>getKeyValueStore(ResetTopology.JOB_STORE)
                 .put(EXAMPLE_ID, StoredJobFormat.fromBytes(earlierJob));
         byte[] snapshot = Json.write(new Snapshot("r-1", EXAMPLE_JOB.restarted()));
@@ -252,6 +251,27 @@ class ResetTopologyTest extends ResetScenarios {
         assertThat(answers.get(1).document())
                 .isEqualTo(new String(Json.write(new Snapshot("r-2", EXAMPLE_JOB.restarted())), StandardCharsets.UTF_8));
         assertThat(fixture.storedJob(EXAMPLE_ID).recentResets()).containsExactly(t0.toEpochMilli(), t0.plusSeconds(2).toEpochMilli());
+        assertThat(answers).extracting(ProcessorHarness.Answer::generation)
+                .as("an answer remembered without a generation is replayed without the header").containsExactly(null, "1");
+        assertThat(fixture.storedJob(EXAMPLE_ID).generation()).as("a job stored without one is at 0; one reset").isEqualTo(1);
+    }
+
+    @Test
+    void aSnapshotRememberedByTheVersionBeforeGenerationsIsReplayedWithoutTheHeader() {
+        fixture.putJob(EXAMPLE_JOB.restarted());
+        byte[] digest = new byte[16];
+        StoredJob.of(EXAMPLE_JOB.restarted()).copyDigest(digest, 0);
+        byte[] earlierAnswer = ByteBuffer.allocate(Long.BYTES + 1 + 16).putLong(t0.toEpochMilli()).put((byte) 1).put(digest)
+                .array();
+        fixture.driver.<Bytes, byte[]>getKeyValueStore(ResetTopology.ANSWER_STORE)
+                .put(ReplayMemory.key(new ResetCommand("r-1", EXAMPLE_ID, EXAMPLE_UID)), earlierAnswer);
+
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(1));
+
+        ProcessorHarness.Answer replay = fixture.answer();
+        assertSnapshot(replay, expectedSnapshot("r-1"));
+        assertThat(replay.generation()).isNull();
+        assertThat(fixture.storedJob(EXAMPLE_ID).generation()).isZero();
     }
 
     @Test
@@ -275,7 +295,7 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
-    void answersCarryNoneOfTheCommandsHeaders() {
+    void answersCarryNoneOfTheCommandsHeadersOnlyTheSnapshotsGeneration() {
         fixture.putJob(EXAMPLE_JOB);
         RecordHeaders headers = new RecordHeaders();
         headers.add("__streams.errors.exception", bytes("forged"));
@@ -286,7 +306,9 @@ class ResetTopologyTest extends ResetScenarios {
 
         ByteArrayDeserializer bytes = new ByteArrayDeserializer();
         assertThat(fixture.driver.createOutputTopic(fixture.topics().snapshots(), bytes, bytes)
-                .readRecord().headers().toArray()).isEmpty();
+                .readRecord().headers().toArray()).containsExactly(new RecordHeader("preload.generation", bytes("1")));
+        assertThat(fixture.driver.createOutputTopic(fixture.topics().state(), bytes, bytes)
+                .readRecordsToList()).allSatisfy(state -> assertThat(state.headers().toArray()).isEmpty());
         assertThat(fixture.driver.createOutputTopic(fixture.topics().errors(), bytes, bytes)
                 .readRecord().headers().toArray()).isEmpty();
     }
@@ -345,9 +367,12 @@ class ResetTopologyTest extends ResetScenarios {
                 "commands-source", "check-command", "command-", "command-refused", "refused-sink",
                 "command-dead-letter", "commands-dlq-sink", "command-elsewhere", "command-home",
                 "reroute", "commands-by-job-id-repartition-filter", "commands-by-job-id-repartition-sink",
-                "commands-by-job-id-repartition-source", "rerouted-", "rerouted-job", "rerouted-command",
-                "job-merge", "store-job", "merge", "reset-job",
-                "outcome-", "outcome-snapshot", "outcome-error", "snapshots-sink", "errors-sink");
+                "progress-source", "check-progress", "progress-", "progress-dead-letter", "progress-dlq-sink",
+                "progress-elsewhere", "progress-home", "reroute-progress",
+                "commands-by-job-id-repartition-source", "rerouted-", "rerouted-job", "rerouted-progress", "rerouted-command",
+                "job-merge", "store-job", "progress-merge", "apply-progress", "merge", "reset-job",
+                "outcome-", "outcome-snapshot", "outcome-error", "outcome-state", "snapshots-sink", "errors-sink",
+                "owner-merge", "owner-", "owner-dead-letter", "ahead-dlq-sink", "owner-state", "state-merge", "state-sink");
         assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-");
         assertThat(description.subtopologies()).hasSize(1);
     }

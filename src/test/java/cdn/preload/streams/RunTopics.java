@@ -13,8 +13,9 @@ public final class RunTopics {
 
     /** The default names, each followed by {@code -suffix}. */
     public static Topics suffixed(String suffix) {
-        return new Topics(Topics.JOBS + "-" + suffix, Topics.COMMANDS + "-" + suffix, Topics.SNAPSHOTS + "-" + suffix,
-                Topics.ERRORS + "-" + suffix, Topics.DEAD_LETTERS + "-" + suffix);
+        return new Topics(Topics.JOBS + "-" + suffix, Topics.COMMANDS + "-" + suffix, Topics.PROGRESS + "-" + suffix,
+                Topics.SNAPSHOTS + "-" + suffix, Topics.STATE + "-" + suffix, Topics.ERRORS + "-" + suffix,
+                Topics.DEAD_LETTERS + "-" + suffix);
     }
 
     /** The variables that have the processor use {@code topics}. */
@@ -22,7 +23,9 @@ public final class RunTopics {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TOPIC_JOBS", topics.jobs());
         env.put("TOPIC_COMMANDS", topics.commands());
+        env.put("TOPIC_PROGRESS", topics.progress());
         env.put("TOPIC_SNAPSHOTS", topics.snapshots());
+        env.put("TOPIC_STATE", topics.state());
         env.put("TOPIC_ERRORS", topics.errors());
         env.put("TOPIC_DLQ", topics.deadLetters());
         return env;

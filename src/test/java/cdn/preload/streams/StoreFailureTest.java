@@ -39,9 +39,22 @@ class StoreFailureTest {
     @Test
     void aCommandWhoseAnswerCannotBeRememberedStopsProcessingAndIsNeitherAnsweredNorDeadLettered() {
         fixture.putJob(EXAMPLE_JOB);
+        assertThat(fixture.allStates()).hasSize(1);
         FailingStores.failing = ResetTopology.ANSWER_STORE;
 
         assertThatThrownBy(() -> fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0()))
+                .isInstanceOf(StreamsException.class)
+                .hasRootCauseInstanceOf(ProcessorStateException.class);
+        assertThat(fixture.noOutput()).isTrue();
+    }
+
+    @Test
+    void aProgressReportThatCannotBeAppliedStopsProcessingAndIsNotDeadLettered() {
+        fixture.putJob(EXAMPLE_JOB);
+        assertThat(fixture.allStates()).hasSize(1);
+        FailingStores.failing = ResetTopology.JOB_STORE;
+
+        assertThatThrownBy(() -> fixture.report(EXAMPLE_ID, 0, 5, 5, fixture.t0()))
                 .isInstanceOf(StreamsException.class)
                 .hasRootCauseInstanceOf(ProcessorStateException.class);
         assertThat(fixture.noOutput()).isTrue();
@@ -61,6 +74,7 @@ class StoreFailureTest {
         };
         try (TopologyFixture withBug = new TopologyFixture(buggy)) {
             withBug.putJob(EXAMPLE_JOB);
+            assertThat(withBug.allStates()).hasSize(1);
 
             assertThatThrownBy(() -> withBug.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, withBug.t0()))
                     .isInstanceOf(StreamsException.class)

@@ -38,24 +38,68 @@ class StoredJobFormatTest {
                 java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB.restarted())), 16);
         assertThat(atStart.restarted(new long[] {9}).hasDigest(ofTheRestartedJob, 0)).as("restarted again: the same document")
                 .isTrue();
-        assertThat(atStart.withJob(JOB).hasDigest(expected, 0)).as("replaced by another version").isTrue();
+        assertThat(atStart.withJob(JOB, Json.write(JOB)).hasDigest(expected, 0)).as("replaced by another version").isTrue();
+    }
+
+    @Test
+    void aJobStoredByTheVersionBeforeGenerationsReadsBackAtGenerationZeroAndIsWrittenAgainWithIt() {
+        StoredJob stored = new StoredJob(JOB, new long[] {5, 7});
+        byte[] formatTwo = earlierFormat(2, JOB, new long[] {5, 7});
+
+        StoredJob read = StoredJobFormat.fromBytes(formatTwo);
+
+        assertThat(read).isEqualTo(stored);
+        assertThat(read.generation()).isZero();
+        assertThat(read.job()).isEqualTo(JOB);
+        assertThat(StoredJobFormat.toBytes(read)).isEqualTo(StoredJobFormat.toBytes(stored));
+        assertThat(StoredJobFormat.toBytes(read)[0]).as("the current format").isEqualTo((byte) 3);
     }
 
     @Test
     void theFormatWithoutDigestIsStillReadAndItsDigestComputed() {
         StoredJob stored = new StoredJob(JOB, new long[] {5});
-        byte[] current = StoredJobFormat.toBytes(stored);
-        // format 1: the same bytes without the 16-byte digest before the document
-        int documentStart = current.length - Json.write(JOB).length;
-        byte[] formatOne = new byte[current.length - 16];
-        System.arraycopy(current, 0, formatOne, 0, documentStart - 16);
-        System.arraycopy(current, documentStart, formatOne, documentStart - 16, current.length - documentStart);
-        formatOne[0] = 1;
 
-        StoredJob read = StoredJobFormat.fromBytes(formatOne);
+        StoredJob read = StoredJobFormat.fromBytes(earlierFormat(1, JOB, new long[] {5}));
 
         assertThat(read).isEqualTo(stored);
-        assertThat(StoredJobFormat.toBytes(read)).isEqualTo(current);
+        assertThat(StoredJobFormat.toBytes(read)).isEqualTo(StoredJobFormat.toBytes(stored));
+    }
+
+    @Test
+    void theGenerationReadsBack() {
+        StoredJob stored = StoredJob.of(JOB).restarted(new long[] {1}).restarted(new long[] {1, 2});
+
+        StoredJob read = StoredJobFormat.fromBytes(StoredJobFormat.toBytes(stored));
+
+        assertThat(read.generation()).isEqualTo(2);
+        assertThat(read).isEqualTo(new StoredJob(JOB.restarted(), new long[] {1, 2}, 2));
+    }
+
+    /**
+     * A job as the versions before generations stored it, spelled from their format rather than
+     * from today's writer: format 2 (a format byte, the number of recent resets (4 bytes) and each
+     * (8 bytes), the owner's length (4 bytes) and UTF-8 bytes, 1 when the progress is at zero, the
+     * document's 16-byte digest, the document), or format 1, the same without the digest.
+     */
+    static byte[] earlierFormat(int format, Job job, long[] resets) {
+        byte[] document = Json.write(job);
+        byte[] owner = job.aliUid().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean atStart = Integer.valueOf(0).equals(job.urlSubmitted()) && Integer.valueOf(0).equals(job.taskSubmitted());
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(1 + 4 + 8 * resets.length + 4 + owner.length + 1
+                + (format == 2 ? 16 : 0) + document.length);
+        bytes.put((byte) format).putInt(resets.length);
+        for (long reset : resets) {
+            bytes.putLong(reset);
+        }
+        bytes.putInt(owner.length).put(owner).put((byte) (atStart ? 1 : 0));
+        if (format == 2) {
+            try {
+                bytes.put(java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(document), 16));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return bytes.put(document).array();
     }
 
     @Test
@@ -76,7 +120,7 @@ class StoredJobFormatTest {
 
         assertThat(once.job()).isEqualTo(JOB.restarted());
         assertThat(twice.sameDocument(once)).isTrue();
-        assertThat(twice).isEqualTo(new StoredJob(JOB.restarted(), new long[] {1, 2}));
+        assertThat(twice).isEqualTo(new StoredJob(JOB.restarted(), new long[] {1, 2}, 2));
         assertThat(StoredJob.of(JOB).sameDocument(once)).isFalse();
     }
 }

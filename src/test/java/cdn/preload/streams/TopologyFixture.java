@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,11 +34,14 @@ final class TopologyFixture implements ProcessorHarness {
     private final Path stateDir;
     private final TestInputTopic<byte[], byte[]> jobs;
     private final TestInputTopic<byte[], byte[]> commands;
+    private final TestInputTopic<byte[], byte[]> progress;
     private final TestOutputTopic<byte[], byte[]> snapshots;
+    private final TestOutputTopic<byte[], byte[]> states;
     private final TestOutputTopic<byte[], byte[]> errors;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private long commandOffset;
     private long jobOffset;
+    private long progressOffset;
 
     TopologyFixture() {
         this(RateLimit.DEFAULT, Settings.DEFAULT_REPLAY_RETENTION);
@@ -46,6 +50,11 @@ final class TopologyFixture implements ProcessorHarness {
     TopologyFixture(RateLimit rateLimit, Duration replayRetention) {
         this(rateLimit, replayRetention, TopicLayout.TEST_DRIVER, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers(),
                 ResetObserver.NONE);
+    }
+
+    /** As above, with topics laid out as {@code layout} says (the driver itself always has one partition a topic). */
+    TopologyFixture(RateLimit rateLimit, Duration replayRetention, TopicLayout layout) {
+        this(rateLimit, replayRetention, layout, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers(), ResetObserver.NONE);
     }
 
     /** Topics laid out as {@code layout} says (the driver itself always has one partition a topic), stores from {@code stores}. */
@@ -79,7 +88,9 @@ final class TopologyFixture implements ProcessorHarness {
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         jobs = driver.createInputTopic(topics.jobs(), bytesOut, bytesOut);
         commands = driver.createInputTopic(topics.commands(), bytesOut, bytesOut);
+        progress = driver.createInputTopic(topics.progress(), bytesOut, bytesOut);
         snapshots = driver.createOutputTopic(topics.snapshots(), bytesIn, bytesIn);
+        states = driver.createOutputTopic(topics.state(), bytesIn, bytesIn);
         errors = driver.createOutputTopic(topics.errors(), bytesIn, bytesIn);
         deadLetters = driver.createOutputTopic(topics.deadLetters(), bytesIn, bytesIn);
     }
@@ -95,9 +106,34 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     @Override
-    public Position putRawJob(byte[] key, byte[] value, Instant time) {
-        jobs.pipeInput(key, value, time);
+    public Position putRawJob(byte[] key, byte[] value, Headers headers, Instant time) {
+        jobs.pipeInput(new TestRecord<>(key, value, headers, time));
         return new Position(topics().jobs(), 0, jobOffset++);
+    }
+
+    @Override
+    public Position reportRaw(byte[] key, byte[] value, Headers headers, Instant time) {
+        progress.pipeInput(new TestRecord<>(key, value, headers, time));
+        return new Position(topics().progress(), 0, progressOffset++);
+    }
+
+    /** Every input is processed as it is piped. */
+    @Override
+    public void awaitProcessed(Position position) {
+    }
+
+    @Override
+    public List<State> states(int count) {
+        return exactly(count, allStates());
+    }
+
+    @Override
+    public boolean noMoreStates() {
+        return states.isEmpty();
+    }
+
+    List<State> allStates() {
+        return states.readRecordsToList().stream().map(r -> State.of(r.key(), r.value())).toList();
     }
 
     @Override
@@ -139,7 +175,8 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     List<Answer> allSnapshots() {
-        return snapshots.readRecordsToList().stream().map(r -> Answer.of(Answer.SNAPSHOT, r.key(), r.value())).toList();
+        return snapshots.readRecordsToList().stream().map(r -> Answer.of(Answer.SNAPSHOT, r.key(), r.value(), r.headers()))
+                .toList();
     }
 
     List<Answer> allErrors() {
@@ -151,7 +188,7 @@ final class TopologyFixture implements ProcessorHarness {
     }
 
     boolean noOutput() {
-        return snapshots.isEmpty() && errors.isEmpty() && deadLetters.isEmpty();
+        return snapshots.isEmpty() && errors.isEmpty() && deadLetters.isEmpty() && states.isEmpty();
     }
 
     @Override

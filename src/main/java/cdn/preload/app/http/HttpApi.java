@@ -62,9 +62,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health/ready}: 200 only when it is RUNNING and the topics exist as {@code topics/}
  *       defines them (checked in the background);</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
- *   <li>{@code GET /jobs/{Id}?AliUid=...}: the job, in GetScheduledPreloadJob's shape, for a caller with
- *       the bearer token ({@code HTTP_AUTH_TOKEN}) and the job's account, from whichever instance owns
- *       the key.</li>
+ *   <li>{@code GET /jobs/{Id}?AliUid=...}: the job, in GetScheduledPreloadJob's shape, with its
+ *       generation in the header {@value #GENERATION_HEADER}, for a caller with the bearer token
+ *       ({@code HTTP_AUTH_TOKEN}) and the job's account, from whichever instance owns the key.</li>
  * </ul>
  *
  * <p>Nothing a caller does holds the threads that health answers on: Jetty reads a request without a
@@ -81,6 +81,8 @@ public final class HttpApi implements AutoCloseable {
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final String JOBS = "/jobs/";
+    /** The job's generation, on an answer of {@code GET /jobs/{Id}}. */
+    public static final String GENERATION_HEADER = "Preload-Generation";
 
     private final Settings.Http settings;
     private final PrometheusMeterRegistry registry;
@@ -320,6 +322,7 @@ public final class HttpApi implements AutoCloseable {
             send(response, callback, 403, ErrorEvent.of(ErrorCode.INVALID_UID_PERMISSION_DENIED, requestId, id));
         } else {
             // GetScheduledPreloadJob's response: a RequestId and the 14 fields of the job.
+            response.getHeaders().put(GENERATION_HEADER, Long.toString(stored.generation()));
             send(response, callback, 200, new Snapshot(requestId, stored.job()));
         }
     }
@@ -365,6 +368,8 @@ public final class HttpApi implements AutoCloseable {
                                 .ifPresent(retry -> response.getHeaders().put(HttpHeader.RETRY_AFTER, retry));
                         answer.headers().firstValue(HttpHeader.WWW_AUTHENTICATE.asString())
                                 .ifPresent(challenge -> response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge));
+                        answer.headers().firstValue(GENERATION_HEADER)
+                                .ifPresent(generation -> response.getHeaders().put(GENERATION_HEADER, generation));
                         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                         write(response, callback, answer.statusCode(), answer.body());
                     } catch (RuntimeException e) {

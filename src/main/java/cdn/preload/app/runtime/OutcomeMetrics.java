@@ -3,9 +3,11 @@ package cdn.preload.app.runtime;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.ResetObserver;
+import cdn.preload.streams.ResetObserver.ProgressOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code preload_outcomes_total{status,code}}: answers by HTTP status and code ({@code 200 OK}
  *       for a snapshot);</li>
  *   <li>{@code preload_replays_total}: answers that were replays;</li>
- *   <li>{@code preload_dead_letters_total{source}}: records sent to the DLQ, from {@code commands} or
- *       {@code jobs};</li>
+ *   <li>{@code preload_dead_letters_total{source}}: records sent to the DLQ, from {@code commands},
+ *       {@code jobs} or {@code progress};</li>
+ *   <li>{@code preload_progress_reports_total{outcome}}: progress reports by what became of them
+ *       ({@code applied}, {@code unchanged}, {@code fenced}, {@code dead-lettered});</li>
  *   <li>{@code preload_command_processing_seconds}: time per command in the reset processor.</li>
  * </ul>
  *
@@ -37,6 +41,8 @@ final class OutcomeMetrics implements ResetObserver {
     private final Counter replays;
     private final Counter deadCommands;
     private final Counter deadJobs;
+    private final Counter deadProgress;
+    private final Counter[] progress = new Counter[ProgressOutcome.values().length];
     private final Timer processing;
 
     OutcomeMetrics(MeterRegistry registry) {
@@ -48,6 +54,12 @@ final class OutcomeMetrics implements ResetObserver {
                 .register(registry);
         deadCommands = deadLetters(registry, "commands");
         deadJobs = deadLetters(registry, "jobs");
+        deadProgress = deadLetters(registry, "progress");
+        for (ProgressOutcome outcome : ProgressOutcome.values()) {
+            progress[outcome.ordinal()] = Counter.builder("preload.progress.reports")
+                    .description("Progress reports, by what became of them")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT).replace('_', '-')).register(registry);
+        }
         processing = Timer.builder("preload.command.processing")
                 .description("Time to answer one command in the reset processor").register(registry);
     }
@@ -79,6 +91,15 @@ final class OutcomeMetrics implements ResetObserver {
 
     @Override
     public void deadLettered(String source, String problem) {
-        ("jobs".equals(source) ? deadJobs : deadCommands).increment();
+        switch (source) {
+            case "jobs" -> deadJobs.increment();
+            case "progress" -> deadProgress.increment();
+            default -> deadCommands.increment();
+        }
+    }
+
+    @Override
+    public void progress(ProgressOutcome outcome) {
+        progress[outcome.ordinal()].increment();
     }
 }

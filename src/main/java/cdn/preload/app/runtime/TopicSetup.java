@@ -95,10 +95,12 @@ public final class TopicSetup {
         String jobs = byRole.get(TopicDefinitions.JOBS).name();
         String commands = byRole.get(TopicDefinitions.COMMANDS).name();
         int partitions = found.get(jobs).partitions().size();
-        if (found.get(commands).partitions().size() != partitions) {
-            throw new KafkaSetupException(jobs + " has " + partitions + " partitions and " + commands + " has "
-                    + found.get(commands).partitions().size() + ": they must have the same number, so that a job and"
-                    + " its commands meet on one partition.");
+        for (String input : List.of(commands, byRole.get(TopicDefinitions.PROGRESS).name())) {
+            if (found.get(input).partitions().size() != partitions) {
+                throw new KafkaSetupException(jobs + " has " + partitions + " partitions and " + input + " has "
+                        + found.get(input).partitions().size() + ": they must have the same number, so that a job,"
+                        + " its commands and its progress reports meet on one partition.");
+            }
         }
         Map<String, Config> configs;
         try {
@@ -118,7 +120,8 @@ public final class TopicSetup {
         }
         return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize, compressed),
-                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed));
+                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed),
+                outputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed));
     }
 
     private static List<String> missing(List<TopicDefinition> definitions, Map<String, TopicDescription> found) {

@@ -52,7 +52,8 @@ class TopicSetupIT {
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics defaults = Topics.DEFAULT;
         return TopicDefinitions.forTopics(new Topics(defaults.jobs() + suffix, defaults.commands() + suffix,
-                defaults.snapshots() + suffix, defaults.errors() + suffix, defaults.deadLetters() + suffix));
+                defaults.progress() + suffix, defaults.snapshots() + suffix, defaults.state() + suffix,
+                defaults.errors() + suffix, defaults.deadLetters() + suffix));
     }
 
     @Test
@@ -118,7 +119,7 @@ class TopicSetupIT {
         TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
 
         assertThat(layout).isEqualTo(new TopicLayout(definitions.get(0).partitions(), 65_536, 2_097_152,
-                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES));
+                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES));
         assertThat(compressed.maxErrorBytes()).isEqualTo(65_536 - 655 - 1024);
     }
 
