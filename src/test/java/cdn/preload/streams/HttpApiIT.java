@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -114,7 +115,7 @@ class HttpApiIT extends RealProcessorTest {
     }
 
     @Test
-    void metricsCountTheOutcomesOfAKnownMixOfCommands() {
+    void metricsCountTheOutcomesOfAKnownMixOfCommandsAndProgressReports() {
         fixture.putJob(EXAMPLE_JOB);
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());
         fixture.reset("r-2", EXAMPLE_ID, EXAMPLE_UID, fixture.t0().plusSeconds(1));
@@ -126,6 +127,13 @@ class HttpApiIT extends RealProcessorTest {
         fixture.putRawJob(bytes(OTHER_ID), bytes("[]"), fixture.t0());             // DLQ
         fixture.snapshots(3);
         fixture.errors(4);
+        fixture.deadLetters(2);
+        fixture.report(EXAMPLE_ID, 2, 5, 5, fixture.t0().plusSeconds(7));  // applied: r-1 and r-2 made generation 2
+        fixture.report(EXAMPLE_ID, 2, 5, 4, fixture.t0().plusSeconds(8));  // unchanged
+        fixture.report(EXAMPLE_ID, 1, 9, 9, fixture.t0().plusSeconds(9));  // fenced: an older generation
+        fixture.report(OTHER_ID, 0, 9, 9, fixture.t0().plusSeconds(9));    // fenced: no such job
+        fixture.report(EXAMPLE_ID, 3, 9, 9, fixture.t0().plusSeconds(10)); // ahead of the job: DLQ
+        fixture.reportRaw(bytes("w"), bytes("{"), new RecordHeaders(), fixture.t0().plusSeconds(11)); // DLQ
         fixture.deadLetters(2);
 
         Map<String, Double> metrics = scrape(get(fixture.http("/metrics")).body());
@@ -139,6 +147,11 @@ class HttpApiIT extends RealProcessorTest {
                 .containsEntry("preload_replays_total", 1.0)
                 .containsEntry("preload_dead_letters_total{source=\"commands\"}", 1.0)
                 .containsEntry("preload_dead_letters_total{source=\"jobs\"}", 1.0)
+                .containsEntry("preload_dead_letters_total{source=\"progress\"}", 2.0)
+                .containsEntry("preload_progress_reports_total{outcome=\"applied\"}", 1.0)
+                .containsEntry("preload_progress_reports_total{outcome=\"unchanged\"}", 1.0)
+                .containsEntry("preload_progress_reports_total{outcome=\"fenced\"}", 2.0)
+                .containsEntry("preload_progress_reports_total{outcome=\"dead-lettered\"}", 2.0)
                 .containsEntry("preload_command_processing_seconds_count", 7.0);
         assertThat(metrics.keySet()).anyMatch(name -> name.startsWith("kafka_stream_thread_"))
                 .anyMatch(name -> name.startsWith("jvm_memory_used_bytes"));
@@ -157,7 +170,7 @@ class HttpApiIT extends RealProcessorTest {
     }
 
     @Test
-    void everyJobIsAnsweredByEitherOfTwoInstances() throws IOException {
+    void everyJobIsAnsweredByEitherOfTwoInstancesWithItsGeneration() throws IOException {
         Settings second = fixture.settings.withKafkaProperty("state.dir",
                 Files.createTempDirectory("preload-second").toString());
         try (ProcessorApp other = ProcessorApp.create(second)) {
@@ -177,13 +190,22 @@ class HttpApiIT extends RealProcessorTest {
                     && job(two, ids.get(i), "u-" + i).status() == 200), "every job answered by both instances");
             assertThat(fixture.streams().metadataForLocalThreads().iterator().next().activeTasks()).isNotEmpty();
             assertThat(other.streams().metadataForLocalThreads().iterator().next().activeTasks()).isNotEmpty();
+            int reset = 6; // the first six jobs, spread over both instances, are reset once: generation 1
+            for (int i = 0; i < reset; i++) {
+                fixture.reset("r-" + i, ids.get(i), "u-" + i, fixture.t0().plusSeconds(1));
+            }
+            fixture.snapshots(reset);
 
             for (int i = 0; i < ids.size(); i++) {
+                int progress = i < reset ? 0 : 2;
                 for (URI instance : List.of(one, two)) {
-                    ObjectNode job = (ObjectNode) job(instance, ids.get(i), "u-" + i).json();
+                    Reply reply = job(instance, ids.get(i), "u-" + i);
+                    assertThat(reply.response().headers().firstValue("Preload-Generation")).as(ids.get(i))
+                            .contains(i < reset ? "1" : "0");
+                    ObjectNode job = (ObjectNode) reply.json();
                     assertThat(job.remove("RequestId").asText()).hasSize(36);
-                    assertThat(job).isEqualTo(json(Json.MAPPER.writeValueAsString(
-                            new Job(ids.get(i), "job-" + i, null, "u-" + i, null, null, null, null, 3, 2, 1, null, null, null))));
+                    assertThat(job).isEqualTo(json(Json.MAPPER.writeValueAsString(new Job(ids.get(i), "job-" + i, null,
+                            "u-" + i, null, null, null, null, 3, progress, i < reset ? 0 : 1, null, null, null))));
                 }
             }
             for (URI instance : List.of(one, two)) {

@@ -56,6 +56,10 @@ class TopicSetupIT {
                 defaults.errors() + suffix, defaults.deadLetters() + suffix));
     }
 
+    private static TopicDefinition role(List<TopicDefinition> definitions, String role) {
+        return definitions.stream().filter(definition -> definition.role().equals(role)).findFirst().orElseThrow();
+    }
+
     @Test
     void missingTopicsAreCreatedOnceAndFoundTheSecondTime() {
         List<TopicDefinition> definitions = fresh();
@@ -78,20 +82,18 @@ class TopicSetupIT {
 
         TopicSetup.Report report = TopicSetup.check(admin, definitions);
 
-        assertThat(report.errors()).containsExactly(
-                definitions.get(0).name() + ": missing (jobs topic)",
-                definitions.get(1).name() + ": missing (commands topic)",
-                definitions.get(2).name() + ": missing (snapshots topic)",
-                definitions.get(3).name() + ": missing (errors topic)",
-                definitions.get(4).name() + ": missing (dlq topic)");
+        assertThat(report.errors()).containsExactlyElementsOf(definitions.stream()
+                .map(definition -> definition.name() + ": missing (" + definition.role() + " topic)").toList());
+        assertThat(definitions).extracting(TopicDefinition::role)
+                .containsExactly("jobs", "commands", "progress", "snapshots", "state", "errors", "dlq");
         assertThat(report.created()).isEmpty();
     }
 
     @Test
     void aTopicWithOtherPartitionsOrCleanupPolicyIsReportedAndLeftAlone() throws Exception {
         List<TopicDefinition> definitions = fresh();
-        TopicDefinition jobs = definitions.get(0);
-        TopicDefinition snapshots = definitions.get(2);
+        TopicDefinition jobs = role(definitions, TopicDefinitions.JOBS);
+        TopicDefinition snapshots = role(definitions, TopicDefinitions.SNAPSHOTS);
         admin.createTopics(List.of(
                 new NewTopic(jobs.name(), Optional.of(2), Optional.empty()).configs(Map.of("cleanup.policy", "delete")),
                 new NewTopic(snapshots.name(), Optional.of(snapshots.partitions()), Optional.empty())
@@ -112,13 +114,14 @@ class TopicSetupIT {
     void theLayoutIsReadFromTheClusterAndEachLimitIsTheSmallerOfTopicAndProducer() throws Exception {
         List<TopicDefinition> definitions = fresh();
         TopicSetup.ensure(admin, definitions);
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, definitions.get(3).name()),
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                        role(definitions, TopicDefinitions.ERRORS).name()),
                 List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "65536"), AlterConfigOp.OpType.SET)))).all().get();
 
         TopicLayout layout = TopicSetup.layout(admin, definitions, 2_097_152);
         TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
 
-        assertThat(layout).isEqualTo(new TopicLayout(definitions.get(0).partitions(), 65_536, 2_097_152,
+        assertThat(layout).isEqualTo(new TopicLayout(role(definitions, TopicDefinitions.JOBS).partitions(), 65_536, 2_097_152,
                 TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES));
         assertThat(compressed.maxErrorBytes()).isEqualTo(65_536 - 655 - 1024);
     }
@@ -130,20 +133,24 @@ class TopicSetupIT {
                 .hasMessage("Missing topic(s) " + String.join(", ", missing.stream().map(TopicDefinition::name).toList())
                         + " (create the topics with: topics create).");
 
-        List<TopicDefinition> uneven = fresh();
-        admin.createTopics(List.of(new NewTopic(uneven.get(1).name(), Optional.of(3), Optional.empty()))).all().get();
-        TopicSetup.ensure(admin, uneven);
-        assertThatThrownBy(() -> TopicSetup.layout(admin, uneven, 2_097_152)).isInstanceOf(KafkaSetupException.class)
-                .hasMessage(uneven.get(0).name() + " has " + uneven.get(0).partitions() + " partitions and " + uneven.get(1).name()
-                        + " has 3: they must have"
-                        + " the same number, so that a job and its commands meet on one partition.");
+        for (String input : List.of(TopicDefinitions.COMMANDS, TopicDefinitions.PROGRESS)) {
+            List<TopicDefinition> uneven = fresh();
+            TopicDefinition jobs = role(uneven, TopicDefinitions.JOBS);
+            String other = role(uneven, input).name();
+            admin.createTopics(List.of(new NewTopic(other, Optional.of(3), Optional.empty()))).all().get();
+            TopicSetup.ensure(admin, uneven);
+            assertThatThrownBy(() -> TopicSetup.layout(admin, uneven, 2_097_152)).isInstanceOf(KafkaSetupException.class)
+                    .hasMessage(jobs.name() + " has " + jobs.partitions() + " partitions and " + other + " has 3: they must"
+                            + " have the same number, so that a job, its commands and its progress reports meet on one partition.");
+        }
 
         List<TopicDefinition> tiny = fresh();
         TopicSetup.ensure(admin, tiny);
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, tiny.get(4).name()),
+        String dlq = role(tiny, TopicDefinitions.DLQ).name();
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq),
                 List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
         assertThatThrownBy(() -> TopicSetup.layout(admin, tiny, 2_097_152)).isInstanceOf(KafkaSetupException.class)
-                .hasMessage(tiny.get(4).name() + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
+                .hasMessage(dlq + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
                         + " max.request.size 2097152); the processor needs at least 16384.");
     }
 }
