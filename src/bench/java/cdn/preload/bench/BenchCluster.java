@@ -135,7 +135,7 @@ final class BenchCluster implements AutoCloseable {
     void publishProgress(String topic, List<BenchJob> jobList, int count, ProgressMix mix) {
         for (int i = 0; i < count; i++) {
             BenchJob job = jobList.get(i % jobList.size());
-            send(producer, topic, job.id(), job.progress(mix.submitted(i / jobList.size())), clock);
+            send(producer, topic, job.id(), job.progress(mix.submitted(job.index(), i / jobList.size())), clock);
             clock += STEP_MS;
         }
         producer.flush();

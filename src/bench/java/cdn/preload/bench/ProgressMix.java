@@ -5,13 +5,15 @@ import java.util.Locale;
 /**
  * The counters of the progress drain's reports, all of generation 0, the jobs' current one. A job's
  * reports raise both its counters by one each, except that every {@code repeatEvery}-th one repeats
- * the report before it, as a worker's retry does: it changes nothing, and publishes no JobState.
- * 0: every report raises them; 1: every report repeats the counters the job was published with.
+ * the report before it (the first: the job as published), as a worker's retry does: it changes
+ * nothing, and publishes no JobState. The repeats are spread over the jobs, so that any run of
+ * reports has its share of them. 0: every report raises them; 1: every report repeats the counters
+ * the job was published with.
  */
 record ProgressMix(int repeatEvery) {
-    /** Both counters of a job's {@code round}-th report (from 0). */
-    int submitted(int round) {
-        int repeated = repeatEvery == 0 ? 0 : (round + 1) / repeatEvery;
+    /** Both counters of the {@code round}-th report (from 0) of the job of this {@code index}. */
+    int submitted(int index, int round) {
+        int repeated = repeatEvery == 0 ? 0 : (round + 1 + index % repeatEvery) / repeatEvery;
         return BenchJob.SUBMITTED + 1 + round - repeated;
     }
 
