@@ -20,15 +20,17 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The benchmark's one local broker and what it publishes there: the topics of each run (as
- * {@code topics/} defines them), the jobs and the commands, and the environment of each application
- * drained from them.
+ * {@code topics/} defines them), the jobs, the commands and the progress reports, and the
+ * environment of each application drained from them.
  *
  * <p>The broker's log goes to {@code bench.dir} and the processors' state to {@code bench.state.dir}
  * (by default java.io.tmpdir, on disk as in production). The broker stands in for a cluster on
@@ -127,6 +129,32 @@ final class BenchCluster implements AutoCloseable {
             clock += STEP_MS;
         }
         producer.flush();
+    }
+
+    /** {@code count} progress reports over the jobs in turn, their counters as {@code mix} has them. */
+    void publishProgress(String topic, List<BenchJob> jobList, int count, ProgressMix mix) {
+        for (int i = 0; i < count; i++) {
+            BenchJob job = jobList.get(i % jobList.size());
+            send(producer, topic, job.id(), job.progress(mix.submitted(job.index(), i / jobList.size())), clock);
+            clock += STEP_MS;
+        }
+        producer.flush();
+    }
+
+    /**
+     * The offsets {@code group} has committed on {@code topic}, summed over its partitions: of a topic
+     * written without transactions, the records it has processed (under exactly-once, committed in the
+     * transaction of their outputs).
+     */
+    long committed(String group, String topic) throws Exception {
+        long records = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> offset
+                : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+            if (offset.getKey().topic().equals(topic) && offset.getValue() != null) {
+                records += offset.getValue().offset();
+            }
+        }
+        return records;
     }
 
     /** One command of a latency load, sent as a waiting caller sends it: now, and stamped now. */

@@ -7,6 +7,9 @@ import java.util.Random;
 
 /** A job of the benchmark: its JSON is rendered when published, so a million of them fit in memory. */
 record BenchJob(int index, String id) {
+    /** The job's UrlSubmitted and TaskSubmitted, as published. */
+    static final int SUBMITTED = 1;
+
     /** {@code count} jobs with random Ids from {@code random}. */
     static List<BenchJob> generate(int count, Random random) {
         List<BenchJob> list = new ArrayList<>(count);
@@ -28,8 +31,8 @@ record BenchJob(int index, String id) {
     byte[] json() {
         return ("{\"Id\":\"" + id + "\",\"Name\":\"example-" + index + "\",\"SiteId\":" + (190007158391808L + index)
                 + ",\"AliUid\":\"" + aliUid() + "\",\"Domains\":\"testurl" + index + ".com\",\"TaskType\":\"preload\","
-                + "\"InsertWay\":\"oss\",\"FileId\":\"665d3b48621bccf3fe29e1a7\",\"UrlCount\":2,\"UrlSubmitted\":1,"
-                + "\"TaskSubmitted\":1,\"ErrorInfo\":\"invalid domain:test.com\",\"FailedFileOss\":"
+                + "\"InsertWay\":\"oss\",\"FileId\":\"665d3b48621bccf3fe29e1a7\",\"UrlCount\":2,\"UrlSubmitted\":" + SUBMITTED + ","
+                + "\"TaskSubmitted\":" + SUBMITTED + ",\"ErrorInfo\":\"invalid domain:test.com\",\"FailedFileOss\":"
                 + "\"https://xxxobject.oss-cn-reginon.aliyuncs.com/9d91_xxxxxxxxxxx_158bb6e0f97c477791209bb46bd599f7\","
                 + "\"CreatedAt\":\"2024-06-02T02:23:26Z\"}").getBytes(StandardCharsets.UTF_8);
     }
@@ -38,5 +41,11 @@ record BenchJob(int index, String id) {
     byte[] command(String requestId) {
         return ("{\"RequestId\":\"" + requestId + "\",\"Id\":\"" + id
                 + "\",\"AliUid\":\"" + aliUid() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A progress report of generation 0, the job's as published, with both counters at {@code submitted}. */
+    byte[] progress(int submitted) {
+        return ("{\"Id\":\"" + id + "\",\"Generation\":0,\"UrlSubmitted\":" + submitted + ",\"TaskSubmitted\":" + submitted
+                + "}").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package cdn.preload.bench;
 
 import cdn.preload.bench.BenchProcesses.CpuSample;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -68,13 +69,31 @@ final class BenchReport {
         }
     }
 
-    /** The lines of the ratios that {@link #ratioToPassthrough} and {@link #processorToNaive} put. */
+    /** Puts {@code progressToReset}, the progress drain's rate over the reset drain's (the processor's), when both ran. */
+    static void progressToReset(ObjectNode section) {
+        if (section.has("progress") && section.has("processor")) {
+            double ratio = section.get("progress").get("recordsPerSecond").asDouble()
+                    / section.get("processor").get("recordsPerSecond").asDouble();
+            section.put("progressToReset", round(ratio, 2));
+        }
+    }
+
+    /** The lines of the ratios that {@link #ratioToPassthrough}, {@link #progressToReset} and {@link #processorToNaive} put. */
     void ratios(ObjectNode section) {
         if (section.has("processorToPassthrough")) {
             line(String.format(Locale.ROOT, "\nprocessor / passthrough: %.2f\n", section.get("processorToPassthrough").asDouble()));
             if (section.has("statelessToPassthrough")) {
                 line(String.format(Locale.ROOT, "stateless floor / passthrough: %.2f\n", section.get("statelessToPassthrough").asDouble()));
             }
+            if (section.has("progressToPassthrough")) {
+                line(String.format(Locale.ROOT, "progress drain / passthrough: %.2f\n", section.get("progressToPassthrough").asDouble()));
+            }
+        }
+        if (section.has("progressToReset")) {
+            JsonNode progress = section.get("progress");
+            line(String.format(Locale.ROOT, "progress drain / reset drain: %.2f (%s; JobStates per report: %.2f)\n",
+                    section.get("progressToReset").asDouble(), progress.get("mix").asText(),
+                    progress.get("stateRecordsPerReport").asDouble()));
         }
         if (section.has("processorToNaive")) {
             line(String.format(Locale.ROOT, "\nprocessor / naive DSL variant: %.2f\n", section.get("processorToNaive").asDouble()));

@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The end-to-end benchmark ({@code bin/bench}): on one local broker, for exactly_once_v2 and
  * at_least_once, the same preloaded commands are drained by a pass-through Streams app, a plain
- * transactional copy loop, the processor and a first-timer's DSL version of it ({@link NaiveDsl})
- * (each in a JVM of its own, same Streams settings, the first {@code bench.warmup} commands not
- * measured); then the processor's latency at fixed fractions of its maximum rate ({@link LatencyRun});
- * then a scale run with a million jobs. Figures, with CPU by thread group for each variant and for
- * the broker, go to {@code target/bench/results.json} and {@code results.md} ({@link BenchReport});
- * latency timelines to {@code target/bench/latency-*.csv}.
+ * transactional copy loop, the processor and a first-timer's DSL version of it ({@link NaiveDsl}),
+ * and as many progress reports by the processor ({@link ProgressMix}) (each in a JVM of its own,
+ * same Streams settings, the first {@code bench.warmup} records not measured); then the
+ * processor's latency at fixed fractions of its maximum rate ({@link LatencyRun}); then a scale run
+ * with a million jobs. Figures, with CPU by thread group for each variant and for the broker, go to
+ * {@code target/bench/results.json} and {@code results.md} ({@link BenchReport}); latency timelines
+ * to {@code target/bench/latency-*.csv}.
  * This class runs it all in order; {@link BenchCluster} publishes.
  */
 public final class EndToEndBenchmark {
@@ -35,9 +36,14 @@ public final class EndToEndBenchmark {
     private final int warmup = Integer.getInteger("bench.warmup", 200_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
-    /** Which variants run besides the processor: passthrough, copy, stateless, outcome-log, bad, naive, latency (default: all). */
+    /**
+     * Which variants run besides the processor's reset drain: passthrough, copy, stateless, progress (the processor's
+     * progress drain), outcome-log, bad, naive, latency (default: all).
+     */
     private final List<String> variants = List.of(System.getProperty("bench.variants",
-            "passthrough,copy,stateless,outcome-log,bad,naive,latency").split(","));
+            "passthrough,copy,stateless,progress,outcome-log,bad,naive,latency").split(","));
+    /** The progress drain's reports: every {@code bench.progress.repeat}-th one of a job repeats the one before it. */
+    private final ProgressMix progressMix = new ProgressMix(Integer.getInteger("bench.progress.repeat", 10));
     private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
     private BenchReport report = new BenchReport();
     private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
@@ -102,17 +108,16 @@ public final class EndToEndBenchmark {
             section.set("stateless", drain("stateless floor", BenchProcesses.main(Stateless.class, env,
                     OUT.resolve("logs/stateless-" + tag + ".log")), List.of("bench-stateless-out-" + tag)));
         }
-        List<String> jvm = new ArrayList<>();
-        if (Boolean.getBoolean("bench.profile")) { // the processor's drain recorded with JFR (target/bench/processor-*.jfr)
-            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
-            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve("processor-" + tag + ".jfr"));
-        }
-        jvm.addAll(BenchProcesses.processorJvm());
         ObjectNode processor = drain("processor", BenchProcesses.jar(processorEnv, OUT.resolve("logs/processor-" + tag + ".log"),
-                jvm.toArray(String[]::new)), List.of(topics.snapshots(), topics.errors()));
+                processorJvm("processor-" + tag)), List.of(topics.snapshots(), topics.errors()));
         section.set("processor", processor);
         BenchReport.ratioToPassthrough(section, "processor");
         BenchReport.ratioToPassthrough(section, "stateless");
+        if (variants.contains("progress")) {
+            section.set("progress", progressDrain(tag, guarantee, jobList));
+            BenchReport.ratioToPassthrough(section, "progress");
+            BenchReport.progressToReset(section);
+        }
 
         if (variants.contains("outcome-log")) {
             Topics quiet = cluster.topics("bench-quiet-" + tag);
@@ -141,6 +146,32 @@ public final class EndToEndBenchmark {
         }
         section.set("latency", new LatencyRun(cluster, report, probe, latencySeconds)
                 .measure(topics, processorEnv, jobList, processor.get("recordsPerSecond").asDouble(), warmup + commands));
+    }
+
+    /**
+     * The processor's progress drain: its jobs stored (at generation 0), then {@link #drainCommands()}
+     * progress reports of their generation, each keyed by its job's Id on its job's partition, as
+     * {@link #progressMix} has them; drained as {@link #drainReports} measures.
+     */
+    private ObjectNode progressDrain(String tag, String guarantee, List<BenchJob> jobList) {
+        String applicationId = "bench-progress-" + tag;
+        Topics progress = cluster.topics(applicationId);
+        Map<String, String> env = prepare(progress, applicationId, guarantee, jobList, 0, 0);
+        cluster.publishProgress(progress.progress(), jobList, warmup + commands, progressMix);
+        ObjectNode row = drainReports("processor, progress reports", BenchProcesses.jar(env,
+                OUT.resolve("logs/progress-" + tag + ".log"), processorJvm("processor-progress-" + tag)), applicationId, progress);
+        return row.put("repeatEvery", progressMix.repeatEvery()).put("mix", progressMix.describe());
+    }
+
+    /** The processor's JVM options for a drain: {@code bench.processor.jvm}, and with {@code bench.profile} a JFR recording. */
+    private static String[] processorJvm(String recording) {
+        List<String> jvm = new ArrayList<>();
+        if (Boolean.getBoolean("bench.profile")) { // the processor's drain recorded with JFR (target/bench/processor-*.jfr)
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + OUT.resolve(recording + ".jfr"));
+        }
+        jvm.addAll(BenchProcesses.processorJvm());
+        return jvm.toArray(String[]::new);
     }
 
     /**
@@ -202,6 +233,49 @@ public final class EndToEndBenchmark {
                 return report.drained(variant, measured, seconds, atMark.get(), atLast, rss);
             }
         }
+    }
+
+    /**
+     * Starts {@code child} and waits until {@code group} has committed every progress report on
+     * {@code topics} (warm-up and measured), then stops it. Under exactly-once the offsets are
+     * committed in the transaction of the reports' JobStates, so a committed report is a drained
+     * one, whether it published a JobState or not (a repeat publishes none; the processor may publish
+     * one for several reports of a job in one transaction). Throughput and CPU are from the first
+     * commit at or past the warm-up to the last; the JobStates that became visible on the state topic
+     * are counted too, warm-up included.
+     */
+    private ObjectNode drainReports(String variant, ChildProcess.Builder start, String group, Topics topics) {
+        int expected = warmup + commands;
+        try (Observer states = new Observer(cluster.bootstrapServers(), List.of(topics.state()), true)) {
+            AtomicReference<Committed> mark = new AtomicReference<>();
+            AtomicReference<Committed> last = new AtomicReference<>(new Committed(0, System.nanoTime()));
+            AtomicReference<CpuSample> atMark = new AtomicReference<>();
+            try (ChildProcess child = start.start()) {
+                Wait.atMost(ProcessorProbe.PATIENCE, Duration.ofMillis(20)).alias(variant + " to drain").until(() -> {
+                    Committed now = new Committed(cluster.committed(group, topics.progress()), System.nanoTime());
+                    if (now.records() > last.get().records()) {
+                        last.set(now);
+                    }
+                    if (mark.get() == null && now.records() >= Math.max(1, warmup)) {
+                        mark.set(now);
+                        atMark.set(CpuSample.of(child, cluster.broker.pid()));
+                    }
+                    return now.records() >= expected || !child.isAlive();
+                });
+                CpuSample atLast = CpuSample.of(child, cluster.broker.pid());
+                long measured = last.get().records() - mark.get().records();
+                long rss = BenchProcesses.peakRss(child.pid());
+                double seconds = (last.get().nanos() - mark.get().nanos()) / 1e9;
+                ObjectNode row = report.drained(variant, measured, seconds, atMark.get(), atLast, rss);
+                long published = states.settledCount(Duration.ofSeconds(1));
+                return row.put("stateRecords", published)
+                        .put("stateRecordsPerReport", BenchReport.round((double) published / last.get().records(), 2));
+            }
+        }
+    }
+
+    /** How many records a group had committed, and when that was first seen. */
+    private record Committed(long records, long nanos) {
     }
 
     /** A million jobs: the time to load them, and to restore them after the state directory is deleted. */

@@ -122,6 +122,16 @@ final class Observer implements AutoCloseable {
         return count.get();
     }
 
+    /** The count once no record has become visible for {@code quiet}: all there is, once the writers are done. */
+    long settledCount(Duration quiet) {
+        AtomicLong before = new AtomicLong(-1);
+        Wait.atMost(METADATA, quiet).alias("the observer to catch up").until(() -> {
+            long now = count();
+            return before.getAndSet(now) == now;
+        });
+        return before.get();
+    }
+
     /** When the record given to {@link #at} became visible. */
     long markNanos() {
         return markNanos;
