@@ -5,6 +5,9 @@ import cdn.preload.domain.Decision;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.Json;
+import cdn.preload.domain.Progress;
+import cdn.preload.domain.ProgressDecision;
+import cdn.preload.domain.ProgressParser;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.ResetDecision;
@@ -26,7 +29,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The work the processor does per command, without Kafka: parse the command, build its answer key,
- * read the stored job, decide, write the stored job, the remembered answer and the snapshot.
+ * read the stored job, decide, write the stored job, the remembered answer, the snapshot and the
+ * job's state; and per progress report: parse it, read the stored job, decide, write the stored job
+ * and its state.
  * Run with {@code bin/jmh} (which adds {@code -prof gc} for allocation per operation).
  */
 @State(Scope.Thread)
@@ -39,6 +44,8 @@ public class CommandPathBenchmark {
     private byte[] command;
     private byte[] jobAtZero;
     private byte[] jobInProgress;
+    private byte[][] reports;
+    private int report;
     private long time;
 
     @Setup
@@ -49,6 +56,24 @@ public class CommandPathBenchmark {
         jobInProgress = StoredJobFormat.toBytes(new StoredJob(Examples.EXAMPLE_JOB, resets));
         jobAtZero = StoredJobFormat.toBytes(new StoredJob(Examples.EXAMPLE_JOB.restarted(), resets));
         time = 1_000_000_000L;
+        reports = new byte[2][];
+        for (int i = 0; i < reports.length; i++) {
+            reports[i] = ("{\"Id\":\"" + Examples.EXAMPLE_ID + "\",\"Generation\":0,\"UrlSubmitted\":" + (1000 + i)
+                    + ",\"TaskSubmitted\":" + (900 + i) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A progress report of the job's current generation that raises its counters, the whole path: the
+     * processor's busiest input. Two reports in turn, each applied to the job as stored before it.
+     */
+    @Benchmark
+    public void appliedProgress(Blackhole sink) {
+        Progress parsed = ProgressParser.parse(reports[report++ & 1]);
+        StoredJob current = StoredJobFormat.fromBytes(jobInProgress);
+        ProgressDecision.Applied applied = (ProgressDecision.Applied) ProgressDecision.ofReport(current, parsed);
+        sink.consume(StoredJobFormat.toBytes(applied.updated()));
+        sink.consume(applied.updated().state());
     }
 
     /**
@@ -75,6 +100,7 @@ public class CommandPathBenchmark {
         sink.consume(ReplayMemory.snapshotValue(time, accepted.updated()));
         sink.consume(StoredJobFormat.toBytes(accepted.updated()));
         sink.consume(accepted.updated().snapshot(parsed.requestId()));
+        sink.consume(accepted.updated().state());
     }
 
     /** A refused command (404): parse, key, decide on no job, write the error event. */
