@@ -10,8 +10,10 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * How the job store keeps a {@link StoredJob}: a format byte (3), the job's generation (8 bytes), the
  * number of recent resets (4 bytes) and each (8 bytes), the owner's length (4 bytes, -1 for none) and
- * UTF-8 bytes, 1 when the job's progress is at zero (else 0), the document's
- * {@link StoredJob#DIGEST_LENGTH}-byte digest, then the document. A value is read without copying its
+ * UTF-8 bytes, 1 when the job's progress is at zero (else 0), then, for a job at zero only, the
+ * document's {@link StoredJob#DIGEST_LENGTH}-byte digest (a digest names a version a snapshot showed,
+ * and a snapshot shows a job at zero: a job in progress, updated by every progress report, is spared
+ * computing one), then the document. A value is read without copying its
  * document. The formats written before generations are still read, as generation 0: format 2, the
  * same without the generation, and format 1, without the generation and the digest.
  */
@@ -34,8 +36,9 @@ final class StoredJobFormat {
         String aliUid = job.aliUid();
         byte[] owner = aliUid == null ? null : aliUid.getBytes(StandardCharsets.UTF_8);
         long[] recentResets = job.recentResets();
+        int digest = job.atStart() ? StoredJob.DIGEST_LENGTH : 0;
         byte[] bytes = new byte[1 + Long.BYTES + Integer.BYTES + Long.BYTES * recentResets.length + Integer.BYTES
-                + (owner == null ? 0 : owner.length) + 1 + StoredJob.DIGEST_LENGTH + job.documentLength()];
+                + (owner == null ? 0 : owner.length) + 1 + digest + job.documentLength()];
         bytes[0] = FORMAT;
         int at = putLong(bytes, 1, job.generation());
         at = putInt(bytes, at, recentResets.length);
@@ -48,8 +51,10 @@ final class StoredJobFormat {
             at += owner.length;
         }
         bytes[at++] = (byte) (job.atStart() ? 1 : 0);
-        job.copyDigest(bytes, at);
-        job.copyDocument(bytes, at + StoredJob.DIGEST_LENGTH);
+        if (job.atStart()) {
+            job.copyDigest(bytes, at);
+        }
+        job.copyDocument(bytes, at + digest);
         return bytes;
     }
 
@@ -78,8 +83,10 @@ final class StoredJobFormat {
         }
         boolean atStart = value[at] == 1;
         at++;
-        return format == FORMAT_WITHOUT_DIGEST ? StoredJob.restore(value, at, owner, atStart, resets, generation, -1)
-                : StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, generation, at);
+        if (format == FORMAT_WITHOUT_DIGEST || (format == FORMAT && !atStart)) {
+            return StoredJob.restore(value, at, owner, atStart, resets, generation, -1);
+        }
+        return StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, generation, at);
     }
 
     private static int putLong(byte[] bytes, int at, long value) {

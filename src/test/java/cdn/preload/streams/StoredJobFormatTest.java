@@ -24,21 +24,38 @@ class StoredJobFormatTest {
     }
 
     @Test
-    void theDigestIsTheFirstHalfOfTheDocumentsSha256AndReadsBack() throws Exception {
-        StoredJob stored = new StoredJob(JOB, new long[] {1});
-        byte[] expected = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB)), 16);
+    void theDigestOfAJobAtZeroIsTheFirstHalfOfItsDocumentsSha256AndReadsBack() throws Exception {
+        Job atZero = JOB.restarted();
+        StoredJob stored = new StoredJob(atZero, new long[] {1});
+        byte[] expected = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(atZero)), 16);
 
         byte[] digest = new byte[16];
-        StoredJobFormat.fromBytes(StoredJobFormat.toBytes(stored)).copyDigest(digest, 0);
+        StoredJob read = StoredJobFormat.fromBytes(StoredJobFormat.toBytes(stored));
+        read.copyDigest(digest, 0);
         assertThat(digest).isEqualTo(expected);
         assertThat(stored.hasDigest(expected, 0)).isTrue();
-        assertThat(new StoredJob(JOB.restarted(), new long[0]).hasDigest(expected, 0)).as("another version").isFalse();
-        StoredJob atStart = StoredJobFormat.fromBytes(StoredJobFormat.toBytes(new StoredJob(JOB.restarted(), new long[0])));
-        byte[] ofTheRestartedJob = java.util.Arrays.copyOf(
-                java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB.restarted())), 16);
-        assertThat(atStart.restarted(new long[] {9}).hasDigest(ofTheRestartedJob, 0)).as("restarted again: the same document")
-                .isTrue();
-        assertThat(atStart.withJob(JOB, Json.write(JOB)).hasDigest(expected, 0)).as("replaced by another version").isTrue();
+        assertThat(read.hasDigest(expected, 0)).isTrue();
+        assertThat(read.restarted(new long[] {9}).hasDigest(expected, 0)).as("restarted again: the same document").isTrue();
+        assertThat(read.withJob(JOB.restarted().withCounters(0, 0), Json.write(atZero)).hasDigest(expected, 0)).isTrue();
+        assertThat(new StoredJob(exampleRenamed().restarted(), new long[0]).hasDigest(expected, 0)).as("another version").isFalse();
+    }
+
+    @Test
+    void aJobInProgressIsStoredWithoutADigestAndHasNone() throws Exception {
+        StoredJob inProgress = new StoredJob(JOB, new long[] {1});
+        byte[] itsDigest = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(JOB)), 16);
+
+        byte[] bytes = StoredJobFormat.toBytes(inProgress);
+        StoredJob read = StoredJobFormat.fromBytes(bytes);
+
+        assertThat(bytes).hasSize(StoredJobFormat.toBytes(new StoredJob(JOB.restarted(), new long[] {1})).length - 16);
+        assertThat(read).isEqualTo(inProgress);
+        assertThat(read.hasDigest(itsDigest, 0)).as("a snapshot never showed a job in progress").isFalse();
+    }
+
+    private static Job exampleRenamed() {
+        return new Job(ID, "renamed", JOB.siteId(), OWNER, JOB.domains(), JOB.taskType(), JOB.insertWay(), JOB.fileId(),
+                JOB.urlCount(), JOB.urlSubmitted(), JOB.taskSubmitted(), JOB.errorInfo(), JOB.failedFileOss(), JOB.createdAt());
     }
 
     @Test
