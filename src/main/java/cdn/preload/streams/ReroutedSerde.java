@@ -2,6 +2,7 @@ package cdn.preload.streams;
 
 import cdn.preload.domain.CommandParser;
 import cdn.preload.domain.Job;
+import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Progress;
 import java.nio.ByteBuffer;
@@ -31,7 +32,7 @@ final class ReroutedSerde implements Serde<Checked> {
     private static final byte JOB = 'J';
     private static final byte JOB_OF_A_GENERATION = 'G';
     private static final byte PROGRESS = 'P';
-    private static final int ID_LENGTH = cdn.preload.domain.JobId.LENGTH;
+    private static final int ID_LENGTH = JobId.LENGTH;
 
     private final Topics topics;
 
@@ -75,10 +76,7 @@ final class ReroutedSerde implements Serde<Checked> {
             if (bytes == null) {
                 return Checked.JobChange.DELETE;
             }
-            if (bytes.length == 0) {
-                return new Checked.Command(CommandParser.parse(bytes), false);
-            }
-            switch (bytes[0]) {
+            switch (bytes[0]) { // never empty: see the serializer
                 case JOB:
                     return new Checked.JobChange(Json.read(bytes, 1, bytes.length - 1, Job.class),
                             Arrays.copyOfRange(bytes, 1, bytes.length), 0, null, false);
