@@ -31,6 +31,7 @@ final class ProgressCli extends KafkaCommand {
                     + " (reset prints it), or the Generation of the job's state; 0 before any reset.")
     private long generation;
 
+    // The counters are read as longs so that one beyond int32 is refused with the range it must be in.
     @Option(names = "--url-submitted", required = true, paramLabel = "N",
             description = "URLs submitted so far in this generation (0 to 2147483647).")
     private long urlSubmitted;
