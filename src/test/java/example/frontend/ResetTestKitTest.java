@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.Job;
+import cdn.preload.domain.Progress;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.Topics;
+import cdn.preload.testkit.JobState;
 import cdn.preload.testkit.ResetTestKit;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +141,9 @@ class ResetTestKitTest {
         kit.advanceTime(Duration.ofMinutes(11));
         kit.reset("r-1", ID, OWNER);
         assertThat(kit.nextError().code()).as("no longer a replay after 10 minutes").isEqualTo("TooManyRequests");
+
+        kit.progress(ID, 1, 2, 2);
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(JOB.withCounters(2, 2), 1));
     }
 
     @Test
@@ -173,6 +178,141 @@ class ResetTestKitTest {
         assertThatThrownBy(() -> kit.putJob(malformed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("The job's Id must be 24 lower-case hexadecimal digits.");
         kit.expectNoMoreAnswers();
+    }
+
+    @Test
+    void aResetsSnapshotNamesTheGenerationItStartedAndItsReplayTheSame() {
+        kit.putJob(JOB);
+
+        kit.reset("r-1", ID, OWNER);
+        Snapshot first = kit.nextSnapshot();
+        assertThat(kit.lastSnapshotGeneration()).isEqualTo(1);
+        kit.reset("r-2", ID, OWNER);
+        kit.nextSnapshot();
+        assertThat(kit.lastSnapshotGeneration()).isEqualTo(2);
+
+        kit.reset("r-1", ID, OWNER);
+        assertThat(kit.nextSnapshot()).isEqualTo(first);
+        assertThat(kit.lastSnapshotGeneration()).as("the replay's, the first answer's").isEqualTo(1);
+    }
+
+    @Test
+    void everyChangeOfAJobPublishesItsStateWithItsGeneration() {
+        kit.putJob(JOB);
+        kit.reset("r-1", ID, OWNER);
+        kit.nextSnapshot();
+
+        kit.progress(ID, kit.lastSnapshotGeneration(), 5, 3);
+
+        assertThat(kit.nextState()).isEqualTo(JobState.of(JOB, 0));
+        assertThat(kit.nextState()).isEqualTo(JobState.of(JOB.restarted(), 1));
+        assertThat(kit.nextState()).isEqualTo(JobState.of(JOB.withCounters(5, 3), 1));
+        kit.expectNoMoreStates();
+        assertThat(kit.lastState(ID)).isEqualTo(new JobState(ID, 1L, JOB.withCounters(5, 3)));
+    }
+
+    @Test
+    void countersNeverGoDownWithinAGeneration() {
+        kit.putJob(JOB);
+
+        kit.progress(ID, 0, 5, 3);
+        kit.progress(ID, 0, 4, 4);
+
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(JOB.withCounters(5, 4), 0));
+    }
+
+    @Test
+    void progressComputedBeforeTheResetIsFencedAndPublishesNothing() {
+        kit.putJob(JOB);
+        kit.reset("r-1", ID, OWNER);
+        kit.nextState();
+        kit.nextState();
+
+        kit.progress(ID, 0, 60, 60);
+
+        kit.expectNoMoreStates();
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(JOB.restarted(), 1));
+    }
+
+    @Test
+    void progressOfAJobThatIsNotStoredIsFencedAndPublishesNothing() {
+        kit.progress(ID, 0, 5, 3);
+
+        kit.expectNoMoreStates();
+        assertThatThrownBy(() -> kit.lastState(ID)).isInstanceOf(AssertionError.class)
+                .hasMessage("No state of job " + ID + " has been published");
+    }
+
+    @Test
+    void aJobRepublishedWithoutItsGenerationCannotUndoTheResetAndWithItMovesTheCounters() {
+        Job republished = new Job(ID, "renamed", 190007158391808L, OWNER, "testurl.com", "preload", "oss",
+                "665d3b48621bccf3fe29e1a7", 2, 60, 60, null, null, "2024-06-02T02:23:26Z");
+        kit.putJob(JOB);
+        kit.reset("r-1", ID, OWNER);
+
+        kit.putJob(republished);
+        assertThat(kit.lastState(ID)).as("renamed, its counters still the reset's")
+                .isEqualTo(JobState.of(republished.withCounters(0, 0), 1));
+
+        kit.putJob(republished, 1);
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(republished, 1));
+    }
+
+    @Test
+    void aDeletedJobsLastStateIsItsTombstone() {
+        kit.putJob(JOB);
+
+        kit.deleteJob(ID);
+
+        assertThat(kit.nextState()).isEqualTo(JobState.of(JOB, 0));
+        assertThat(kit.nextState()).isEqualTo(JobState.deleted(ID));
+        assertThat(kit.lastState(ID)).isEqualTo(new JobState(ID, null, null));
+        assertThat(kit.lastState(ID).isDeleted()).isTrue();
+    }
+
+    @Test
+    void aProgressReportKeyedAndStampedAsYourWorkerWouldIsAppliedTheSame() {
+        kit.putJob(JOB);
+
+        kit.progress(new Progress(ID, 0, 5, 3), null, kit.now().plusSeconds(1));
+
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(JOB.withCounters(5, 3), 0));
+    }
+
+    @Test
+    void aProgressReportTheProcessorWouldRefuseIsRefusedAtOnceWithItsReason() {
+        kit.putJob(JOB);
+        kit.nextState();
+
+        assertThatThrownBy(() -> kit.progress(ID, 1, 5, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The processor refuses this progress report: The progress report's Generation is 1, ahead of"
+                        + " the job's generation 0: no writer can know a generation that does not exist yet.");
+        assertThatThrownBy(() -> kit.progress(ID, 0, -1, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The processor refuses this progress report: Field \"UrlSubmitted\" must be an integer from 0"
+                        + " to 2147483647 (int32), not -1.");
+        assertThatThrownBy(() -> kit.sendProgress(ID, "{\"Id\":\"" + ID + "\",\"Generation\":\"0\",\"UrlSubmitted\":5,"
+                + "\"TaskSubmitted\":3}", kit.now())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The processor refuses this progress report: Field \"Generation\" must be an integer from 0"
+                        + " to 9223372036854775807, not a string.");
+        kit.expectNoMoreStates();
+    }
+
+    @Test
+    void aJobWithAGenerationAheadOfItsOwnIsRefusedAtOnceWithItsReason() {
+        kit.putJob(JOB);
+
+        assertThatThrownBy(() -> kit.putJob(JOB, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The processor refuses this job: The job record's header preload.generation is 1, ahead of the"
+                        + " job's generation 0: no writer can know a generation that does not exist yet.");
+        assertThat(kit.lastState(ID)).isEqualTo(JobState.of(JOB, 0));
+    }
+
+    @Test
+    void theGenerationOfASnapshotIsOnlyThereOnceOneIsTaken() {
+        assertThatThrownBy(kit::lastSnapshotGeneration).isInstanceOf(AssertionError.class)
+                .hasMessage("No snapshot has been taken (nextSnapshot) yet");
+        assertThatThrownBy(kit::nextState).isInstanceOf(AssertionError.class)
+                .hasMessage("Expected a job state, but there is none left");
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 record Outcome(ErrorCode error, byte[] document, boolean replay, long generation) implements Encoded {
     /** The header of a snapshot that names the job's new generation, in ASCII decimal digits. */
-    static final String GENERATION_HEADER = "preload.generation";
+    static final String GENERATION_HEADER = Topics.GENERATION_HEADER;
     static final long NO_GENERATION = -1;
 
     static Outcome snapshot(byte[] document, boolean replay, long generation) {

@@ -12,4 +12,10 @@ public record Topics(String jobs, String commands, String progress, String snaps
     public static final String DEAD_LETTERS = "preload-job-dlq";
 
     public static final Topics DEFAULT = new Topics(JOBS, COMMANDS, PROGRESS, SNAPSHOTS, STATE, ERRORS, DEAD_LETTERS);
+
+    /**
+     * The header that names a job's generation, in ASCII decimal digits: on a snapshot, the one its
+     * reset started; on a job record, the one its counters were computed in.
+     */
+    public static final String GENERATION_HEADER = "preload.generation";
 }

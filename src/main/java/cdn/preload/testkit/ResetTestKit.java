@@ -4,12 +4,14 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
+import cdn.preload.domain.Progress;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ResetTopology;
 import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,27 +22,36 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The processor's production topology in a Kafka Streams {@link TopologyTestDriver}, for testing
- * code that publishes reset commands or consumes their answers: put jobs, send resets, read the
- * answers as the contract's records. No serdes, JSON or topic names in the test:
+ * code that publishes reset commands or consumes their answers, reports progress as a prefetch
+ * worker, or mirrors the jobs' states: put jobs, send resets and progress reports, read the answers
+ * and the states as the contract's records. No serdes, JSON or topic names in the test:
  *
  * <pre>{@code
  * try (ResetTestKit kit = ResetTestKit.create()) {
  *     kit.putJob(job);
  *     kit.reset("r-1", job.id(), job.aliUid());
  *     Snapshot snapshot = kit.nextSnapshot();
+ *     long generation = kit.lastSnapshotGeneration(); // 1: what a worker reports progress with
+ *     kit.progress(job.id(), generation, 5, 3);
+ *     JobState state = kit.lastState(job.id()); // the job with its counters at 5 and 3, generation 1
  *     kit.reset("r-2", job.id(), "someone else");
  *     ErrorEvent error = kit.nextError(); // 403 InvalidUid.PermissionDenied
  * }
@@ -50,8 +61,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * {@link #builder()}. Time is the kit's clock: it starts at {@link #DEFAULT_START} and moves only
  * by {@link #advanceTime}; every record is stamped with it unless given a time of its own, which
  * may not be later than the machine's clock (the processor never lets a record's time run ahead of
- * it). Answers are ready as soon as their command is sent, in the order the commands were sent. A
- * job that the processor would refuse (dead-letter) makes {@link #putJob} throw, saying why.
+ * it). Answers are ready as soon as their command is sent, in the order the commands were sent, and
+ * states as soon as their change is made. A job or a progress report that the processor would
+ * refuse (dead-letter) makes {@link #putJob} or {@link #progress} throw, saying why.
  *
  * <p>A kit is not thread-safe, and holds a state directory on disk until it is closed.
  */
@@ -66,11 +78,18 @@ public final class ResetTestKit implements AutoCloseable {
     private final Path stateDir;
     private final TestInputTopic<String, String> jobs;
     private final TestInputTopic<String, String> commands;
+    private final TestInputTopic<String, String> reports;
     private final TestOutputTopic<String, String> snapshots;
     private final TestOutputTopic<String, String> errors;
+    private final TestOutputTopic<String, String> states;
     private final TestOutputTopic<String, String> deadLetters;
     /** Answers read from the output topics, not yet taken: each a snapshot or an error event. */
     private final Deque<Object> outcomes = new ArrayDeque<>();
+    /** States read from the state topic, not yet taken. */
+    private final Deque<JobState> unreadStates = new ArrayDeque<>();
+    /** The last state read of each job, taken or not: the table the state topic holds. */
+    private final Map<String, JobState> lastStates = new HashMap<>();
+    private Long lastSnapshotGeneration;
     private Instant now;
 
     private ResetTestKit(Builder builder) {
@@ -95,8 +114,10 @@ public final class ResetTestKit implements AutoCloseable {
         StringDeserializer read = new StringDeserializer();
         jobs = driver.createInputTopic(builder.topics.jobs(), text, text);
         commands = driver.createInputTopic(builder.topics.commands(), text, text);
+        reports = driver.createInputTopic(builder.topics.progress(), text, text);
         snapshots = driver.createOutputTopic(builder.topics.snapshots(), read, read);
         errors = driver.createOutputTopic(builder.topics.errors(), read, read);
+        states = driver.createOutputTopic(builder.topics.state(), read, read);
         deadLetters = driver.createOutputTopic(builder.topics.deadLetters(), read, read);
     }
 
@@ -135,18 +156,34 @@ public final class ResetTestKit implements AutoCloseable {
      */
     public void putJob(Job job) {
         Objects.requireNonNull(job, "job");
-        jobs.pipeInput(job.id(), new String(Json.write(job), StandardCharsets.UTF_8), now);
-        if (!deadLetters.isEmpty()) {
-            Header reason = deadLetters.readRecord().headers().lastHeader("__streams.errors.message");
-            deadLetters.readRecordsToList();
-            throw new IllegalArgumentException("The processor refuses this job: "
-                    + (reason == null ? "(no reason given)" : new String(reason.value(), StandardCharsets.UTF_8)));
-        }
+        publishJob(job, new RecordHeaders());
+    }
+
+    /**
+     * Publishes {@code job} with the header {@code preload.generation} naming {@code generation}, as
+     * a control plane that mirrors its jobs does once it knows the job's generation: a stored job
+     * takes the record's counters only if {@code generation} is its current one (and only where they
+     * are higher), its other fields in any case.
+     *
+     * @throws IllegalArgumentException when the processor refuses the job, with its reason: as
+     *     {@link #putJob(Job)}, and a generation ahead of the stored job's, or negative
+     */
+    public void putJob(Job job, long generation) {
+        Objects.requireNonNull(job, "job");
+        publishJob(job, new RecordHeaders().add(Topics.GENERATION_HEADER,
+                Long.toString(generation).getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private void publishJob(Job job, Headers headers) {
+        jobs.pipeInput(new TestRecord<>(job.id(), new String(Json.write(job), StandardCharsets.UTF_8), headers, now));
+        refuseDeadLetter("job");
+        collectStates();
     }
 
     /** Deletes the job {@code id}: a tombstone on the jobs topic. */
     public void deleteJob(String id) {
         jobs.pipeInput(Objects.requireNonNull(id, "id"), null, now);
+        collectStates();
     }
 
     /** Sends a reset command keyed by its job's Id, stamped with the kit's clock. */
@@ -171,6 +208,40 @@ public final class ResetTestKit implements AutoCloseable {
     public void sendCommand(String key, String value, Instant timestamp) {
         commands.pipeInput(key, value, notAhead(timestamp));
         collect();
+        collectStates();
+    }
+
+    /**
+     * Publishes a progress report keyed by its job's Id, stamped with the kit's clock, as a prefetch
+     * worker does: applied if {@code generation} is the job's current one (each counter the larger of
+     * the stored and the reported one), and otherwise dropped without a trace, as the processor
+     * fences a report computed before a reset, or for no stored job.
+     *
+     * @throws IllegalArgumentException when the processor refuses the report (a malformed Id, a
+     *     negative number, a generation ahead of the job's), with its reason
+     */
+    public void progress(String id, long generation, int urlSubmitted, int taskSubmitted) {
+        progress(new Progress(id, generation, urlSubmitted, taskSubmitted));
+    }
+
+    /** Publishes {@code report} keyed by its job's Id, stamped with the kit's clock: see {@link #progress(String, long, int, int)}. */
+    public void progress(Progress report) {
+        progress(report, report.id(), now);
+    }
+
+    /** Publishes {@code report} with the record key {@code key} (any, or null), stamped {@code timestamp}. */
+    public void progress(Progress report, String key, Instant timestamp) {
+        sendProgress(key, new String(Json.write(report), StandardCharsets.UTF_8), timestamp);
+    }
+
+    /**
+     * Publishes a progress record exactly as given, for checking what your worker writes: one that
+     * the processor would refuse makes this throw an {@link IllegalArgumentException} saying why.
+     */
+    public void sendProgress(String key, String value, Instant timestamp) {
+        reports.pipeInput(key, value, notAhead(timestamp));
+        refuseDeadLetter("progress report");
+        collectStates();
     }
 
     /**
@@ -180,10 +251,25 @@ public final class ResetTestKit implements AutoCloseable {
      */
     public Snapshot nextSnapshot() {
         Object next = next("a snapshot");
-        if (next instanceof Snapshot snapshot) {
-            return snapshot;
+        if (next instanceof GeneratedSnapshot generated) {
+            lastSnapshotGeneration = generated.generation();
+            return generated.snapshot();
         }
         throw new AssertionError("Expected a snapshot, but the next answer is the error event " + next);
+    }
+
+    /**
+     * The generation that the snapshot last taken by {@link #nextSnapshot} names in its header
+     * {@code preload.generation}: the one its reset started, which a prefetch worker reports progress
+     * with (a replayed snapshot names the first answer's).
+     *
+     * @throws AssertionError when no snapshot has been taken
+     */
+    public long lastSnapshotGeneration() {
+        if (lastSnapshotGeneration == null) {
+            throw new AssertionError("No snapshot has been taken (nextSnapshot) yet");
+        }
+        return lastSnapshotGeneration;
     }
 
     /**
@@ -197,7 +283,8 @@ public final class ResetTestKit implements AutoCloseable {
         if (next instanceof ErrorEvent error) {
             return error;
         }
-        throw new AssertionError("Expected an error event, but the next answer is the snapshot " + next);
+        throw new AssertionError("Expected an error event, but the next answer is the snapshot "
+                + ((GeneratedSnapshot) next).snapshot());
     }
 
     /** @throws AssertionError when an answer is left that was not taken */
@@ -205,6 +292,43 @@ public final class ResetTestKit implements AutoCloseable {
         if (!outcomes.isEmpty()) {
             throw new AssertionError("Expected no more answers, but " + outcomes.size() + " are left, the next: "
                     + outcomes.peekFirst());
+        }
+    }
+
+    /**
+     * The next record of the state topic, in the order they were published: the job's state after
+     * each change (stored or updated from the jobs topic, reset, progress applied), or the tombstone
+     * of a deletion.
+     *
+     * @throws AssertionError when there is no state left
+     */
+    public JobState nextState() {
+        JobState next = unreadStates.pollFirst();
+        if (next == null) {
+            throw new AssertionError("Expected a job state, but there is none left");
+        }
+        return next;
+    }
+
+    /**
+     * The last record of the state topic for the job {@code id}, taken by {@link #nextState} or not:
+     * what the compacted topic holds for it, a tombstone if the job was deleted.
+     *
+     * @throws AssertionError when no state of the job has been published
+     */
+    public JobState lastState(String id) {
+        JobState last = lastStates.get(Objects.requireNonNull(id, "id"));
+        if (last == null) {
+            throw new AssertionError("No state of job " + id + " has been published");
+        }
+        return last;
+    }
+
+    /** @throws AssertionError when a state is left that was not taken by {@link #nextState} */
+    public void expectNoMoreStates() {
+        if (!unreadStates.isEmpty()) {
+            throw new AssertionError("Expected no more job states, but " + unreadStates.size() + " are left, the next: "
+                    + unreadStates.peekFirst());
         }
     }
 
@@ -233,6 +357,33 @@ public final class ResetTestKit implements AutoCloseable {
         }
     }
 
+    /** Throws, with the processor's reason, when the record just sent became a dead letter. */
+    private void refuseDeadLetter(String what) {
+        if (!deadLetters.isEmpty()) {
+            Header reason = deadLetters.readRecord().headers().lastHeader("__streams.errors.message");
+            deadLetters.readRecordsToList();
+            throw new IllegalArgumentException("The processor refuses this " + what + ": "
+                    + (reason == null ? "(no reason given)" : new String(reason.value(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    private void collectStates() {
+        for (TestRecord<String, String> record : states.readRecordsToList()) {
+            JobState state = record.value() == null ? JobState.deleted(record.key()) : state(record.value());
+            unreadStates.add(state);
+            lastStates.put(record.key(), state);
+        }
+    }
+
+    private static JobState state(String document) {
+        JsonNode state = read(document);
+        JsonNode generation = state instanceof ObjectNode fields ? fields.remove("Generation") : null;
+        if (generation == null || !generation.isIntegralNumber()) {
+            throw new AssertionError("The processor wrote a job state without a Generation: " + document);
+        }
+        return JobState.of(treeTo(state, Job.class), generation.longValue());
+    }
+
     private Object next(String what) {
         Object next = outcomes.pollFirst();
         if (next == null) {
@@ -247,9 +398,15 @@ public final class ResetTestKit implements AutoCloseable {
      */
     private void collect() {
         deadLetters.readRecordsToList();
-        for (String document : snapshots.readValuesToList()) {
-            JsonNode snapshot = read(document);
-            outcomes.add(new Snapshot(snapshot.path("RequestId").textValue(), treeTo(snapshot, Job.class)));
+        for (TestRecord<String, String> record : snapshots.readRecordsToList()) {
+            JsonNode snapshot = read(record.value());
+            Header generation = record.headers().lastHeader(Topics.GENERATION_HEADER);
+            if (generation == null) {
+                throw new AssertionError("The processor wrote a snapshot without the header " + Topics.GENERATION_HEADER
+                        + ": " + record.value());
+            }
+            outcomes.add(new GeneratedSnapshot(new Snapshot(snapshot.path("RequestId").textValue(), treeTo(snapshot, Job.class)),
+                    Long.parseLong(new String(generation.value(), StandardCharsets.US_ASCII))));
         }
         for (String document : errors.readValuesToList()) {
             outcomes.add(treeTo(read(document), ErrorEvent.class));
@@ -270,6 +427,10 @@ public final class ResetTestKit implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("The processor wrote an answer that is not a " + type.getSimpleName() + ": " + node, e);
         }
+    }
+
+    /** A snapshot with the generation its header names. */
+    private record GeneratedSnapshot(Snapshot snapshot, long generation) {
     }
 
     /** What a kit runs with; each setting defaults to the processor's. */

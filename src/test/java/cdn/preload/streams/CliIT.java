@@ -5,20 +5,26 @@ import static cdn.preload.streams.Examples.EXAMPLE_JOB;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
 import static cdn.preload.streams.Examples.OTHER_ID;
 import static cdn.preload.streams.Examples.expectedError;
+import static cdn.preload.streams.Examples.exampleJobWith;
 import static cdn.preload.streams.Examples.expectedSnapshot;
+import static cdn.preload.streams.Examples.expectedState;
 import static cdn.preload.streams.ProcessorHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.app.cli.Cli;
 import cdn.preload.app.local.LocalKafka;
+import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.testing.Wait;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +68,26 @@ class CliIT extends RealProcessorTest {
         Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1");
 
         assertThat(reset.exitCode()).isZero();
-        assertThat(reset.err()).isEmpty();
+        assertThat(reset.err()).isEqualTo("preload.generation: 1\n");
         assertThat(json(reset.out())).isEqualTo(expectedSnapshot("r-1"));
         assertThat(reset.out()).startsWith("{\n  \"RequestId\": \"r-1\",\n  \"AliUid\": \"15685865xxx14622\",\n"
                 + "  \"CreatedAt\": \"2024-06-02T02:23:26Z\",\n");
         assertThat(reset.out()).endsWith("  \"UrlSubmitted\": 0\n}\n");
+    }
+
+    @Test
+    void resetPrintsTheGenerationItStartedAndAReplayTheFirstOneAgain() {
+        fixture.putJob(EXAMPLE_JOB);
+
+        Run first = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1");
+        Run second = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-2");
+        Run replay = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1");
+
+        assertThat(first).isEqualTo(new Run(0, first.out(), "preload.generation: 1\n"));
+        assertThat(json(first.out())).isEqualTo(expectedSnapshot("r-1"));
+        assertThat(second).isEqualTo(new Run(0, second.out(), "preload.generation: 2\n"));
+        assertThat(json(second.out())).isEqualTo(expectedSnapshot("r-2"));
+        assertThat(replay).isEqualTo(first);
     }
 
     @Test
@@ -193,20 +214,90 @@ class CliIT extends RealProcessorTest {
     }
 
     @Test
+    void progressOfTheCurrentGenerationIsAppliedAndTailOfTheStateTopicShowsEachChangeOfTheJob() throws IOException {
+        cli("jobs", "put", file("job.json", Json.MAPPER.writeValueAsString(EXAMPLE_JOB)).toString());
+        assertThat(cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID).err()).isEqualTo("preload.generation: 1\n");
+
+        // computed before the reset, and published after it: fenced, so it publishes no state
+        Run stale = cli("progress", "--id", EXAMPLE_ID, "--generation", "0", "--url-submitted", "60", "--task-submitted", "60");
+        Run current = cli("progress", "--id", EXAMPLE_ID, "--generation", "1", "--url-submitted", "5", "--task-submitted", "3");
+        Run states = tailStates(3);
+
+        String landed = "Published to " + fixture.topics().progress() + ", partition "
+                + Partitioners.murmur2(ProcessorHarness.bytes(EXAMPLE_ID), Partitioners.partitionsOf(TopicDefinitions.PROGRESS));
+        assertThat(stale).isEqualTo(new Run(0, landed + ", offset 0: {\"Id\":\"" + EXAMPLE_ID
+                + "\",\"Generation\":0,\"UrlSubmitted\":60,\"TaskSubmitted\":60}\n", ""));
+        assertThat(current).isEqualTo(new Run(0, landed + ", offset 1: {\"Id\":\"" + EXAMPLE_ID
+                + "\",\"Generation\":1,\"UrlSubmitted\":5,\"TaskSubmitted\":3}\n", ""));
+        assertThat(states.exitCode()).isZero();
+        assertThat(states.out().lines().map(ProcessorHarness::json).toList()).containsExactly(
+                expectedState(EXAMPLE_JOB, 0), expectedState(EXAMPLE_JOB.restarted(), 1),
+                expectedState(EXAMPLE_JOB.withCounters(5, 3), 1));
+        assertThat(states.out().lines().toList().get(2)).as("as published: Generation first").startsWith("{\"Generation\":1,");
+        assertThat(fixture.noMoreStates()).as("the stale report published nothing").isTrue();
+    }
+
+    @Test
+    void jobsPutWithTheResetsGenerationMovesTheCountersAndWithoutItCannotUndoTheReset() throws IOException {
+        Path republished = file("republished.json", Json.MAPPER.writeValueAsString(exampleJobWith("renamed", 60, 60)));
+        cli("jobs", "put", file("job.json", Json.MAPPER.writeValueAsString(EXAMPLE_JOB)).toString());
+        assertThat(cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID).err()).isEqualTo("preload.generation: 1\n");
+
+        Run stale = cli("jobs", "put", republished.toString());
+        Run current = cli("jobs", "put", "--generation", "1", republished.toString());
+        Run states = tailStates(4);
+
+        assertThat(stale).isEqualTo(new Run(0, "Published 1 job to " + fixture.topics().jobs() + ".\n", ""));
+        assertThat(current).isEqualTo(new Run(0, "Published 1 job to " + fixture.topics().jobs()
+                + " with preload.generation 1.\n", ""));
+        assertThat(states.out().lines().map(ProcessorHarness::json).toList()).containsExactly(
+                expectedState(EXAMPLE_JOB, 0), expectedState(EXAMPLE_JOB.restarted(), 1),
+                expectedState(exampleJobWith("renamed", 0, 0), 1), expectedState(exampleJobWith("renamed", 60, 60), 1));
+        assertThat(fixture.noMoreStates()).isTrue();
+    }
+
+    @Test
+    void tailOfTheStateTopicShowsADeletedJobsTombstoneAsTheWholeRecord() {
+        fixture.putJob(EXAMPLE_JOB);
+
+        cli("jobs", "delete", EXAMPLE_ID);
+        Run states = tailStates(2);
+
+        List<String> lines = states.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(json(lines.get(0))).isEqualTo(expectedState(EXAMPLE_JOB, 0));
+        ObjectNode tombstone = (ObjectNode) json(lines.get(1));
+        // after the first state, and a commit marker or not, as the transactions fell
+        assertThat(tombstone.remove("Offset").asLong()).isBetween(1L, 2L);
+        assertThat(tombstone).isEqualTo(json("{\"Topic\":\"" + fixture.topics().state() + "\",\"Partition\":"
+                + Partitioners.murmur2(ProcessorHarness.bytes(EXAMPLE_ID), Partitioners.partitionsOf(TopicDefinitions.STATE))
+                + ",\"Key\":\"" + EXAMPLE_ID + "\",\"Value\":null,\"Headers\":{}}"));
+    }
+
+    @Test
     void topicsCheckFindsMissingTopicsAndCreateCreatesThem() {
         Map<String, String> env = new HashMap<>(fixture.env);
         String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
-        List.of("JOBS", "COMMANDS", "SNAPSHOTS", "ERRORS", "DLQ").forEach(role -> env.put("TOPIC_" + role, "t-" + role + suffix));
+        List.of("JOBS", "COMMANDS", "PROGRESS", "SNAPSHOTS", "STATE", "ERRORS", "DLQ")
+                .forEach(role -> env.put("TOPIC_" + role, "t-" + role + suffix));
 
         Run missing = cli(env, "topics", "check");
         Run create = cli(env, "topics", "create");
-        Run check = cli(env, "topics", "check");
+        // Topics created a moment ago may be unknown for a moment to the broker that answers.
+        Run check = Wait.atMost(BrokerFixture.WAIT, Duration.ofMillis(200)).alias("topics check to pass after topics create")
+                .until(() -> cli(env, "topics", "check"), run -> run.exitCode() == 0);
 
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("Error: t-JOBS" + suffix + ": missing (jobs topic)");
-        assertThat(create).isEqualTo(new Run(0, "Created t-JOBS%1$s\nCreated t-COMMANDS%1$s\nCreated t-SNAPSHOTS%1$s\n"
-                .formatted(suffix) + "Created t-ERRORS%1$s\nCreated t-DLQ%1$s\n".formatted(suffix), ""));
-        assertThat(check.exitCode()).isZero();
+        assertThat(create).isEqualTo(new Run(0, """
+                Created t-JOBS%1$s
+                Created t-COMMANDS%1$s
+                Created t-PROGRESS%1$s
+                Created t-SNAPSHOTS%1$s
+                Created t-STATE%1$s
+                Created t-ERRORS%1$s
+                Created t-DLQ%1$s
+                """.formatted(suffix), ""));
         assertThat(check.out()).contains("Exists  t-DLQ" + suffix);
     }
 
@@ -237,6 +328,15 @@ class CliIT extends RealProcessorTest {
         assertThat(reset.exitCode()).isEqualTo(1);
         assertThat(reset.err().lines()).singleElement().satisfies(line -> assertThat(line)
                 .startsWith("Error: no answer from the Kafka cluster within 10 s; is it running, and is --bootstrap-servers right?"));
+    }
+
+    /**
+     * {@code tail --state --from-beginning --limit count}, once the state topic has that many records:
+     * tail itself would wait for ever, the fixture waits with a deadline.
+     */
+    private Run tailStates(int count) {
+        fixture.states(count);
+        return cli("tail", "--state", "--from-beginning", "--limit", Integer.toString(count));
     }
 
     private long recordsOn(String topic) {

@@ -4,17 +4,23 @@ import static cdn.preload.streams.AnyProducerIT.document;
 import static cdn.preload.streams.AnyProducerIT.idPlacedApart;
 import static cdn.preload.streams.AnyProducerIT.withId;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
+import static cdn.preload.streams.Examples.expectedState;
 import static cdn.preload.streams.ProcessorHarness.bytes;
 import static cdn.preload.streams.ProcessorHarness.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cdn.preload.app.cli.Cli;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.streams.ProcessorHarness.State;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.ChildProcess.Result;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * python3-confluent-kafka}; {@code .ci/run} installs both).
  */
 class LibrdkafkaIT extends RealProcessorTest {
-    /** The partitions of the jobs topic, and of the commands topic (the same number). */
+    /** The partitions of the jobs topic, and of the commands and progress topics (the same number). */
     private static final int PARTITIONS = Partitioners.partitionsOf(TopicDefinitions.JOBS);
     private static final String PYTHON_PRODUCE = String.join("\n",
             "import sys",
@@ -131,6 +137,39 @@ class LibrdkafkaIT extends RealProcessorTest {
         assertThat(fixture.answer().json()).isEqualTo(document(new Snapshot("r-untimed", withId(id).restarted())));
         fixture.reset("r-next", id, "intruder", fixture.t0());
         assertThat(fixture.answer().json().get("RequestId").asText()).isEqualTo("r-next");
+    }
+
+    /**
+     * A prefetch worker on librdkafka: kcat places its report by CRC32, off the job's partition; the
+     * report is re-routed there and applied, and the job's state shows its counters.
+     */
+    @Test
+    void progressPublishedWithKcatIsReroutedToItsJobAndApplied() {
+        assumeTrue(run(List.of("kcat", "-V"), "").exitCode() == 0,
+                "kcat is not installed (apt-get install -y kcat): this test publishes with it");
+        String id = idPlacedApart(new Random(17));
+        fixture.publishAt(fixture.topics().jobs(), null, bytes(id), Json.write(withId(id)), fixture.t0().minusSeconds(1));
+        fixture.await(() -> HttpApiIT.getJob(fixture, id, EXAMPLE_UID).status() == 200, "GET /jobs/" + id);
+        fixture.reset("r-1", id, EXAMPLE_UID, fixture.t0());
+        Answer reset = fixture.answer();
+        assertThat(reset.json()).isEqualTo(document(new Snapshot("r-1", withId(id).restarted())));
+        assertThat(reset.generation()).isEqualTo("1");
+
+        Result published = kcat(fixture.topics().progress(), id + "|" + new String(ProcessorHarness.progress(id, 1, 5, 3),
+                StandardCharsets.UTF_8) + "\n");
+
+        assertThat(published.exitCode()).as(published.output()).isZero();
+        assertThat(recordsPerPartition(fixture.topics().progress())).as("kcat placed the report by CRC32")
+                .isEqualTo(expectedPerPartition(List.of(id), true));
+        List<JsonNode> states = fixture.states(3).stream().map(State::json).toList();
+        assertThat(states).containsExactly(expectedState(withId(id), 0), expectedState(withId(id).restarted(), 1),
+                expectedState(withId(id).withCounters(5, 3), 1));
+        assertThat(fixture.noMoreStates()).isTrue();
+        StringWriter tail = new StringWriter();
+        int exitCode = Cli.execute(new String[] {"tail", "--state", "--from-beginning", "--limit", "3"}, fixture.env,
+                new PrintWriter(tail), new PrintWriter(new StringWriter()));
+        assertThat(exitCode).isZero();
+        assertThat(tail.toString().lines().map(ProcessorHarness::json).toList()).as("tail --state").isEqualTo(states);
     }
 
     private Result kcat(String topic, String lines, String... options) {

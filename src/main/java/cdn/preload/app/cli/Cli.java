@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /**
  * The jar's command line. Without a command it runs the processor; the commands talk to it
  * through Kafka as a user of the API would: reset a job and wait for the answer, load jobs,
- * follow the results, create or check the topics.
+ * report progress as a prefetch worker, follow the results and the jobs' states, create or check
+ * the topics.
  */
 @Command(name = "preload-job-processor", mixinStandardHelpOptions = true, version = "preload-job-processor 0.1.0",
         description = {
@@ -23,7 +24,7 @@ import picocli.CommandLine;
             "Without a command, runs the processor until SIGTERM or Ctrl-C. Every setting comes from the",
             "environment (KAFKA_<NAME>, TOPIC_*, RESET_LIMIT, RESET_WINDOW, REPLAY_RETENTION, CONFIG_FILE);",
             "see the README."},
-        subcommands = {ResetCli.class, JobsCli.class, TailCli.class, TopicsCli.class},
+        subcommands = {ResetCli.class, JobsCli.class, ProgressCli.class, TailCli.class, TopicsCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for reset: the job was reset)",

@@ -5,6 +5,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobId;
 import cdn.preload.domain.Json;
+import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,6 +24,7 @@ import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Loads jobs into the jobs topic, or deletes one, as the control plane would. */
@@ -42,8 +44,12 @@ final class JobsCli {
             description = {"Publishes one job (a JSON object) or several (a JSON array of objects), keyed by their Id.",
                 "Every job is checked first; if any is invalid, it is reported with its position and nothing is sent."})
     static final class Put extends KafkaCommand {
-
-
+        @Option(names = "--generation", paramLabel = "G",
+                description = "The generation the jobs' counters were computed in, sent as the header preload.generation,"
+                        + " as a control plane that mirrors its jobs does. Without it, 0. A stored job takes the other fields"
+                        + " in any case, the counters only from its current generation; a generation ahead of the job's is"
+                        + " refused (dead letter).")
+        private Long generation;
 
         @Parameters(paramLabel = "FILE", description = "A JSON file, or - for standard input.")
         private String file;
@@ -54,6 +60,9 @@ final class JobsCli {
             PrintWriter err = err();
             List<Read> read = new ArrayList<>();
             List<String> problems = new ArrayList<>();
+            if (generation != null && generation < 0) {
+                problems.add("--generation must be at least 0, got " + generation + ".");
+            }
             try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
                 readJobs(in.readAllBytes(), read, problems);
             } catch (java.nio.file.NoSuchFileException e) {
@@ -68,11 +77,16 @@ final class JobsCli {
             Settings settings = settings();
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings)) {
                 for (Read job : read) {
-                    ResetCli.send(producer, new ProducerRecord<>(settings.topics().jobs(),
-                            job.job().id().getBytes(StandardCharsets.UTF_8), Json.MAPPER.writeValueAsBytes(job.document())));
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.topics().jobs(),
+                            job.job().id().getBytes(StandardCharsets.UTF_8), Json.MAPPER.writeValueAsBytes(job.document()));
+                    if (generation != null) {
+                        record.headers().add(Topics.GENERATION_HEADER, generation.toString().getBytes(StandardCharsets.US_ASCII));
+                    }
+                    ResetCli.send(producer, record);
                 }
             }
-            out.println("Published " + read.size() + (read.size() == 1 ? " job" : " jobs") + " to " + settings.topics().jobs() + ".");
+            out.println("Published " + read.size() + (read.size() == 1 ? " job" : " jobs") + " to " + settings.topics().jobs()
+                    + (generation == null ? "" : " with " + Topics.GENERATION_HEADER + " " + generation) + ".");
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.streams.TopicLayout;
+import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +38,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {"Resets a job's progress (ResetScheduledPreloadJob) and prints the answer as the API gives it:",
-            "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr)."})
+            "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr).",
+            "After a snapshot, stderr has the generation the reset started, as the line preload.generation: G."})
 final class ResetCli extends KafkaCommand {
     /** Pretty JSON as the API page prints it: two-space indent, {@code "Key": value}. */
     private static final ObjectWriter PRETTY = Json.MAPPER.writer(new DefaultPrettyPrinter()
@@ -84,6 +88,12 @@ final class ResetCli extends KafkaCommand {
                     if (request.equals(answer.path("RequestId").asText(null))) {
                         out.println(PRETTY.writeValueAsString(answer));
                         if (record.topic().equals(settings.topics().snapshots())) {
+                            // Beside the document, which stays the API's answer: what a worker reports progress with.
+                            Header generation = record.headers().lastHeader(Topics.GENERATION_HEADER);
+                            if (generation != null) {
+                                err.println(Topics.GENERATION_HEADER + ": "
+                                        + new String(generation.value(), StandardCharsets.US_ASCII));
+                            }
                             return 0;
                         }
                         err.println(answer.path("HttpStatusCode").asInt() + " " + answer.path("Code").asText());
@@ -97,9 +107,10 @@ final class ResetCli extends KafkaCommand {
         }
     }
 
-    static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    /** Publishes {@code record} and waits until the cluster has it; where it landed. */
+    static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         try {
-            producer.send(record).get(2L * KafkaClients.CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return producer.send(record).get(2L * KafkaClients.CLIENT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new KafkaSetupException("Cannot publish to " + record.topic() + ": " + e.getCause().getMessage(), e);
         } catch (java.util.concurrent.TimeoutException e) {

@@ -23,14 +23,13 @@ import picocli.CommandLine.Option;
 
 /** Follows the output topics and prints one JSON document a line. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Follows the output topics (committed records only) and prints one JSON document a line:",
-            "snapshots and error events as published; dead letters as {\"Topic\",\"Partition\",\"Offset\",\"Key\",\"Value\",\"Headers\"}",
-            "with the failure headers decoded (a key or value that is not UTF-8 text is given in base64, as KeyBase64/ValueBase64).",
-            "Without --snapshots, --errors or --dlq, follows all three."})
+        description = {"Follows the output topics (committed records only) and prints one JSON document a line:"
+                + " snapshots, error events and job states as published; dead letters as"
+                + " {\"Topic\",\"Partition\",\"Offset\",\"Key\",\"Value\",\"Headers\"} with the failure headers decoded"
+                + " (a key or value that is not UTF-8 text is given in base64, as KeyBase64/ValueBase64);"
+                + " a deleted job's tombstone on the state topic in the same form, with \"Value\":null.",
+            "Without --snapshots, --errors, --dlq or --state, follows the first three."})
 final class TailCli extends KafkaCommand {
-
-
-
     @Option(names = "--snapshots", description = "Follow the snapshots topic.")
     private boolean snapshots;
 
@@ -39,6 +38,14 @@ final class TailCli extends KafkaCommand {
 
     @Option(names = "--dlq", description = "Follow the dead letter queue.")
     private boolean dlq;
+
+    /**
+     * Not followed by default: the state topic changes with every applied progress report, the
+     * busiest input, and would drown the answers.
+     */
+    @Option(names = "--state", description = {"Follow the state topic: each job as the processor holds it, with its"
+            + " Generation, after every change.", "With --from-beginning, every job's last state (the topic is compacted)."})
+    private boolean state;
 
     @Option(names = "--from-beginning", description = "Start from the oldest records instead of from now.")
     private boolean fromBeginning;
@@ -51,7 +58,7 @@ final class TailCli extends KafkaCommand {
         Settings settings = settings();
         PrintWriter out = out();
         List<String> topics = new ArrayList<>();
-        boolean all = !snapshots && !errors && !dlq;
+        boolean all = !snapshots && !errors && !dlq && !state;
         if (all || snapshots) {
             topics.add(settings.topics().snapshots());
         }
@@ -60,6 +67,9 @@ final class TailCli extends KafkaCommand {
         }
         if (all || dlq) {
             topics.add(settings.topics().deadLetters());
+        }
+        if (state) {
+            topics.add(settings.topics().state());
         }
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(settings)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -77,8 +87,9 @@ final class TailCli extends KafkaCommand {
             long printed = 0;
             while (limit == null || printed < limit) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(record.topic().equals(settings.topics().deadLetters())
-                            ? deadLetter(record) : text(record.value()));
+                    // A tombstone has no document: the whole record, its key, says which job was deleted.
+                    out.println(record.topic().equals(settings.topics().deadLetters()) || record.value() == null
+                            ? whole(record) : text(record.value()));
                     out.flush();
                     if (limit != null && ++printed >= limit) {
                         break;
@@ -89,7 +100,8 @@ final class TailCli extends KafkaCommand {
         return 0;
     }
 
-    static String deadLetter(ConsumerRecord<byte[], byte[]> record) {
+    /** The record as {"Topic","Partition","Offset","Key","Value","Headers"}: for dead letters and tombstones. */
+    static String whole(ConsumerRecord<byte[], byte[]> record) {
         ObjectNode line = Json.MAPPER.createObjectNode()
                 .put("Topic", record.topic()).put("Partition", record.partition()).put("Offset", record.offset());
         putBytes(line, "Key", record.key());

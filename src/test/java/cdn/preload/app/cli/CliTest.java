@@ -2,10 +2,14 @@ package cdn.preload.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -14,6 +18,9 @@ class CliTest {
 
     record Run(int exitCode, String out, String err) {
     }
+
+    /** A cluster that nothing listens for: a command that refuses its input never reaches for it. */
+    private static final Map<String, String> UNREACHABLE = Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:1");
 
     private static Run cli(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
@@ -27,16 +34,19 @@ class CliTest {
         Run help = cli(Map.of(), "--help");
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("Without a command, runs the processor", "reset", "jobs", "tail", "topics",
+        assertThat(help.out()).contains("Without a command, runs the processor", "reset", "jobs", "progress", "tail", "topics",
                 "Exit codes:", "2   usage error, invalid setting, or timeout");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "reset;        --id=ID, --uid=ALIUID, --request-id=ID, --timeout=DURATION, --bootstrap-servers",
-        "jobs put;     FILE, standard input, --bootstrap-servers, nothing is sent",
+        "reset;        --id=ID, --uid=ALIUID, --request-id=ID, --timeout=DURATION, --bootstrap-servers, preload.generation: G",
+        "jobs put;     FILE, standard input, --bootstrap-servers, nothing is sent, --generation=G, header preload.generation",
         "jobs delete;  ID, tombstone, --bootstrap-servers",
-        "tail;         --snapshots, --errors, --dlq, --from-beginning, --limit=N, --bootstrap-servers, base64",
+        "progress;     --id=ID, --generation=G, --url-submitted=N, --task-submitted=N, --bootstrap-servers, tail --state,"
+                + " nothing is sent, 2147483647",
+        "tail;         --snapshots, --errors, --dlq, --state, --from-beginning, --limit=N, --bootstrap-servers, base64,"
+                + " tombstone, Generation, compacted",
         "topics create; an existing topic is never, --bootstrap-servers",
         "topics check; missing, --bootstrap-servers",
     })
@@ -73,6 +83,63 @@ class CliTest {
 
         assertThat(run).isEqualTo(new Run(2, "", "Error: Unknown setting KAFKA_BOOTSTRAP_SERVER (property bootstrap.server):"
                 + " not a Kafka Streams, consumer, producer, admin or topic property.\n"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "--id nope --generation 1 --url-submitted 5 --task-submitted 3;"
+                + " Error: 'nope' is not a job Id (24 lower-case hexadecimal digits).",
+        "--id 665d3af3621bccf3fe29e1a4 --generation -1 --url-submitted 5 --task-submitted 3;"
+                + " Error: --generation must be at least 0, got -1.",
+        "--id 665d3af3621bccf3fe29e1a4 --generation 1 --url-submitted -5 --task-submitted 3;"
+                + " Error: --url-submitted must be an integer from 0 to 2147483647 (int32), got -5.",
+        "--id 665d3af3621bccf3fe29e1a4 --generation 1 --url-submitted 5 --task-submitted 2147483648;"
+                + " Error: --task-submitted must be an integer from 0 to 2147483647 (int32), got 2147483648.",
+    })
+    void progressRefusesWhatTheProcessorWouldDeadLetterAndSendsNothing(String options, String error) {
+        // No cluster: a report that reached for one would fail saying so.
+        Run run = cli(UNREACHABLE, ("progress " + options).split(" "));
+
+        assertThat(run).isEqualTo(new Run(1, "", error + "\n"));
+    }
+
+    @Test
+    void progressReportsEveryProblemAtOnce() {
+        Run run = cli(UNREACHABLE, "progress", "--id", "665D3AF3621BCCF3FE29E1A4", "--generation", "-2",
+                "--url-submitted", "-1", "--task-submitted", "4294967296");
+
+        assertThat(run).isEqualTo(new Run(1, "", """
+                Error: '665D3AF3621BCCF3FE29E1A4' is not a job Id (24 lower-case hexadecimal digits).
+                Error: --generation must be at least 0, got -2.
+                Error: --url-submitted must be an integer from 0 to 2147483647 (int32), got -1.
+                Error: --task-submitted must be an integer from 0 to 2147483647 (int32), got 4294967296.
+                """));
+    }
+
+    @Test
+    void progressWithANumberThatIsNotOneIsAUsageError() {
+        Run run = cli(UNREACHABLE, "progress", "--id", "665d3af3621bccf3fe29e1a4", "--generation", "first",
+                "--url-submitted", "1", "--task-submitted", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid value for option '--generation': 'first' is not a long");
+    }
+
+    @Test
+    void progressWithoutACounterIsAUsageError() {
+        Run run = cli(UNREACHABLE, "progress", "--id", "665d3af3621bccf3fe29e1a4", "--generation", "1", "--url-submitted", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Missing required option: '--task-submitted=N'");
+    }
+
+    @Test
+    void jobsPutRefusesANegativeGenerationAndSendsNothing(@TempDir Path dir) throws IOException {
+        Path job = Files.writeString(dir.resolve("job.json"), "{\"Id\":\"665d3af3621bccf3fe29e1a4\",\"AliUid\":\"u-1\"}");
+
+        Run run = cli(UNREACHABLE, "jobs", "put", "--generation", "-1", job.toString());
+
+        assertThat(run).isEqualTo(new Run(1, "", "Error: --generation must be at least 0, got -1.\nNothing was sent.\n"));
     }
 
     @Test
