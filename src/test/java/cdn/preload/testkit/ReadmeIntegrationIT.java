@@ -41,7 +41,7 @@ class ReadmeIntegrationIT {
                 "-Dmdep.includeScope=test");
 
         assertThat(build.exitCode()).as("the fresh project's build:%n%s", build.output()).isZero();
-        assertThat(build.output()).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
+        assertThat(build.output()).contains("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0");
         String classpath = Files.readString(project.resolve("classpath.txt"));
         assertThat(classpath).contains("kafka-streams-4.4.0.jar", "kafka-streams-test-utils-4.4.0.jar")
                 .doesNotContain("slf4j-simple", "picocli", "micrometer", "prometheus", "jetty");
