@@ -20,7 +20,7 @@ class RestartIT extends RealProcessorTest {
 
     @ParameterizedTest(name = "local state wiped: {0}")
     @ValueSource(booleans = {false, true})
-    void aRestartedProcessorKeepsItsJobsAndAnswersReplaysTheSame(boolean wipeState) {
+    void aRestartedProcessorKeepsItsJobsAndTheirGenerationsAndAnswersReplaysTheSame(boolean wipeState) {
         Instant t0 = fixture.t0();
         fixture.putJob(EXAMPLE_JOB);
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
@@ -37,6 +37,7 @@ class RestartIT extends RealProcessorTest {
         fixture.startStreams();
 
         assertThat(fixture.storedJob(EXAMPLE_ID)).isEqualTo(before);
+        assertThat(before.generation()).as("five accepted resets").isEqualTo(5);
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(10));
         assertThat(fixture.answer()).isEqualTo(accepted);
         fixture.reset("r-2", EXAMPLE_ID, "intruder", t0.plusSeconds(11));
@@ -45,7 +46,9 @@ class RestartIT extends RealProcessorTest {
         fixture.reset("r-7", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(12));
         assertThat(fixture.answer().json()).isEqualTo(expectedError("r-7", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
         fixture.reset("r-8", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(70));
-        assertThat(fixture.answer().json()).isEqualTo(expectedSnapshot("r-8"));
+        Answer eighth = fixture.answer();
+        assertThat(eighth.json()).isEqualTo(expectedSnapshot("r-8"));
+        assertThat(eighth.generation()).as("the generation, restored with the job, goes on from 5").isEqualTo("6");
         assertThat(accepted.json()).isEqualTo(expectedSnapshot("r-1"));
         assertThat(more).hasSize(4);
     }
