@@ -38,13 +38,16 @@ final class ProgressLoad {
 
     private final Random random;
     private final Workload workload;
+    private final Set<String> jobIds = new HashSet<>();
     private final Map<String, Long> learnt = new HashMap<>();
     private final List<Report> sent = new ArrayList<>();
     private int aheadSent;
 
     ProgressLoad(long seed, Workload workload) {
-        this.random = new Random(seed);
+        // Not the workload's own stream: drawn from the same seed, its Ids would be the workload's jobs.
+        this.random = new Random(~seed);
         this.workload = workload;
+        workload.jobs().forEach(job -> jobIds.add(job.get("Id").asText()));
     }
 
     /** A snapshot of job {@code id} showed {@code generation}: the worker reports in it from now on. */
@@ -64,7 +67,7 @@ final class ProgressLoad {
                 aheadSent++; // counters of their own, so that each dead letter names its report
                 report = new Report(id, generation + AHEAD, aheadSent, aheadSent);
             } else if (kind < 0.03) {
-                report = new Report(Workload.hexId(random), random.nextInt(3), counter(0), counter(0));
+                report = new Report(noJob(), random.nextInt(3), counter(0), counter(0));
             } else {
                 report = new Report(id, generation, counter(generation), counter(generation));
             }
@@ -72,6 +75,11 @@ final class ProgressLoad {
         }
         sent.addAll(batch);
         return batch;
+    }
+
+    private String noJob() {
+        String id = Workload.hexId(random);
+        return jobIds.contains(id) ? noJob() : id;
     }
 
     private int counter(long generation) {
