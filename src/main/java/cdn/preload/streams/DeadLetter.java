@@ -18,7 +18,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <p>When that does not fit in the DLQ topic or the producer's request limit, a smaller one is
  * written, never none: the record's own headers are dropped first, then the value is cut (its first
  * bytes are kept), then the key. The header {@value #CUT} then says what was cut, with the original
- * sizes; the source's topic, partition and offset are always there.
+ * sizes; the source's topic, partition and offset are always there. A record re-routed to its job's
+ * partition before it was found bad may have been cut already, to fit the repartition topic
+ * ({@link #carried}): the header says that too.
  */
 record DeadLetter(byte[] value) implements Checked, Encoded {
     static final String EXCEPTION = "__streams.errors.exception";
@@ -58,25 +60,62 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
                 .add(TOPIC, utf8(origin.topic()))
                 .add(PARTITION, utf8(Integer.toString(origin.partition())))
                 .add(OFFSET, utf8(Long.toString(origin.offset())));
-        Header[] own = headers.toArray();
-        long ownBytes = 0;
-        for (Header header : own) {
-            ownBytes += TopicLayout.headerBytes(header.key(), header.value());
-        }
         long oursBytes = 0;
         for (Header header : ours) {
             oursBytes += TopicLayout.headerBytes(header.key(), header.value());
         }
-        byte[] key = origin.key();
-        byte[] value = origin.value();
-        if (TopicLayout.recordBytes(key, value, ownBytes + oursBytes) <= maxBytes) {
-            return new Record<>(key, new DeadLetter(value), timestamp, concat(own, ours));
+        Fit fit = fit(origin.key(), origin.value(), headers.toArray(), oursBytes + (origin.cut() == null ? 0 : CUT_ROOM),
+                maxBytes);
+        List<String> cut = new ArrayList<>();
+        if (origin.cut() != null) {
+            cut.add(origin.cut());
+        }
+        cut.addAll(fit.cut());
+        Headers all = concat(fit.headers(), ours);
+        if (!cut.isEmpty()) {
+            all.add(CUT, utf8(String.join("; ", cut) + "."));
+        }
+        return new Record<>(fit.key(), new DeadLetter(fit.value()), timestamp, all);
+    }
+
+    /**
+     * The input record {@code origin}, with its own {@code headers}, as a record re-routed to its
+     * job's partition may carry it there for the dead letter it may become: whole, when the re-routed
+     * record, {@code fieldBytes} of its own besides (its key, the fields it adds), fits in what the
+     * repartition topic takes ({@link TopicLayout#MAX_REROUTED_BYTES}); else cut as a dead letter is,
+     * saying so: a cut origin is re-routed without the record's headers.
+     */
+    static Origin carried(Origin origin, Headers headers, long fieldBytes) {
+        Fit fit = fit(origin.key(), origin.value(), headers.toArray(), fieldBytes, TopicLayout.MAX_REROUTED_BYTES);
+        if (fit.cut().isEmpty()) {
+            return origin;
+        }
+        return new Origin(origin.topic(), origin.partition(), origin.offset(), fit.key(), fit.value(),
+                String.join("; ", fit.cut()) + ", to re-route it");
+    }
+
+    /** What of a record fits: its key, its value, its own headers, and what was cut to make it fit (empty: nothing). */
+    private record Fit(byte[] key, byte[] value, Header[] headers, List<String> cut) {
+    }
+
+    /**
+     * What of a record (key, value and its own headers) fits in a record of at most {@code maxBytes}
+     * that holds {@code otherBytes} of its own besides: the whole, or the record without its own
+     * headers, its value then its key cut to their first bytes, with room for the header that says so.
+     */
+    private static Fit fit(byte[] key, byte[] value, Header[] own, long otherBytes, int maxBytes) {
+        long ownBytes = 0;
+        for (Header header : own) {
+            ownBytes += TopicLayout.headerBytes(header.key(), header.value());
+        }
+        if (TopicLayout.recordBytes(key, value, ownBytes + otherBytes) <= maxBytes) {
+            return new Fit(key, value, own, List.of());
         }
         List<String> cut = new ArrayList<>();
         if (own.length > 0) {
             cut.add(own.length + " header(s) of " + ownBytes + " bytes dropped");
         }
-        long room = maxBytes - TopicLayout.recordBytes(null, null, oursBytes + CUT_ROOM);
+        long room = maxBytes - TopicLayout.recordBytes(null, null, otherBytes + CUT_ROOM);
         int keyLength = key == null ? 0 : key.length;
         if (value != null && value.length > 0 && keyLength + (long) value.length > room) {
             int kept = (int) Math.max(0, Math.min(value.length, room - keyLength));
@@ -88,8 +127,7 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
             cut.add("key cut from " + keyLength + " to " + kept + " bytes");
             key = Arrays.copyOf(key, kept);
         }
-        ours.add(CUT, utf8(String.join("; ", cut) + "."));
-        return new Record<>(key, new DeadLetter(value), timestamp, ours);
+        return new Fit(key, value, new Header[0], cut);
     }
 
     private static Headers concat(Header[] own, Headers ours) {

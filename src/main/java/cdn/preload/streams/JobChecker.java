@@ -127,14 +127,20 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
 
     /**
      * Forwards the change. A job whose generation is not 0 may turn out, on its job's partition, to
-     * be ahead of the job's: it keeps its origin and its headers, for the dead letter.
+     * be ahead of the job's: it keeps its origin and its headers, for the dead letter (re-routed, as
+     * much of them as fits in the repartition topic: {@link DeadLetter#carried}).
      */
     private void change(Record<byte[], byte[]> record, Job job, byte[] document, long generation) {
         RecordMetadata source = context().recordMetadata().orElseThrow();
         boolean elsewhere = !layout.isHome(record.key(), source.partition());
         Origin origin = generation == 0 ? null
                 : new Origin(source.topic(), source.partition(), source.offset(), record.key(), record.value());
+        Headers headers = origin == null ? new RecordHeaders() : record.headers();
+        if (origin != null && elsewhere) {
+            origin = DeadLetter.carried(origin, headers, ReroutedSerde.JOB_OF_A_GENERATION_BYTES);
+            headers = origin.cut() == null ? headers : new RecordHeaders();
+        }
         context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, generation, origin, elsewhere),
-                record.timestamp(), origin == null ? new RecordHeaders() : record.headers()));
+                record.timestamp(), headers));
     }
 }

@@ -20,6 +20,13 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
     /** Kafka's default {@code message.max.bytes}, what a topic takes unless it says otherwise. */
     public static final int BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /**
+     * The largest record re-routed to its job's partition: what the repartition topic, which Kafka
+     * Streams creates, takes with the broker's default limit. A report or job re-routed with the input
+     * record it came in, for the dead letter it may become, carries a cut of that record where the
+     * whole would not fit ({@link DeadLetter#carried}).
+     */
+    static final int MAX_REROUTED_BYTES = BROKER_DEFAULT_MAX_MESSAGE_BYTES;
+    /**
      * The smallest limit an output topic may have: an error event or a dead letter without the
      * caller's key and value is at most a few KiB (its strings are bounded), and a snapshot needs
      * room for a job.

@@ -2,6 +2,7 @@ package cdn.preload.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.app.http.HttpApi;
 import cdn.preload.app.local.LocalKafka;
 import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.TopicDefinition;
@@ -73,6 +74,11 @@ final class FaultRun implements AutoCloseable {
     private final long began = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicReference<Exception> publishFailure =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** The workers' reports, sent from a thread of their own while the processor answers (see {@link #startProgress}). */
+    private ProgressLoad progress;
+    private Thread reporter;
+    private volatile boolean reporting;
+    private volatile Throwable reporterFailure;
 
     FaultRun(LocalKafka broker, String name, Path dir) {
         this(broker, name, dir, Map.of());
@@ -118,7 +124,7 @@ final class FaultRun implements AutoCloseable {
                 ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20),
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<TopicPartition> outputs = new ArrayList<>();
-        for (String topic : List.of(topics.snapshots(), topics.errors(), topics.deadLetters())) {
+        for (String topic : List.of(topics.snapshots(), topics.errors(), topics.deadLetters(), topics.state())) {
             for (int p = 0; p < partitions.get(topic); p++) {
                 outputs.add(new TopicPartition(topic, p));
             }
@@ -173,6 +179,65 @@ final class FaultRun implements AutoCloseable {
         }
         flush();
         log("published " + commands.size() + " commands");
+    }
+
+    /** Publishes progress reports, keyed by their Id and placed as their job's records are. */
+    void publishProgress(List<ProgressLoad.Report> reports) {
+        for (ProgressLoad.Report report : reports) {
+            send(topics.progress(), report.id().getBytes(StandardCharsets.UTF_8), report.value(), null);
+        }
+    }
+
+    /**
+     * Has the workers report progress from now on, {@code perOutcome} reports for each outcome that
+     * arrives, in the generations that the snapshots so far have shown them (their headers), until
+     * {@link #stopProgress}: stale reports and current ones arrive while the processor answers the
+     * resets, and while it is killed or loses its broker.
+     */
+    void startProgress(ProgressLoad load, double perOutcome) {
+        progress = load;
+        reporting = true;
+        reporter = new Thread(() -> {
+            try {
+                int learnt = 0;
+                int answered = 0;
+                double owed = 0;
+                while (reporting) {
+                    List<Received> snapshots = outcomes.on(topics.snapshots());
+                    for (Received snapshot : snapshots.subList(learnt, snapshots.size())) {
+                        load.learn(snapshot.key(), Long.parseLong(snapshot.headers().get("preload.generation")));
+                    }
+                    learnt = snapshots.size();
+                    int now = outcomeCount();
+                    owed += (now - answered) * perOutcome;
+                    answered = now;
+                    publishProgress(load.next((int) owed));
+                    owed -= (int) owed;
+                    outcomes.await(() -> !reporting || outcomeCount() > now, WAIT, "more outcomes to report progress on");
+                }
+            } catch (RuntimeException | AssertionError e) {
+                reporterFailure = e;
+            }
+        }, "progress-reporter");
+        reporter.setDaemon(true);
+        reporter.start();
+    }
+
+    /** Stops the workers' reports, once all are written; what they sent. */
+    ProgressLoad stopProgress() {
+        reporting = false;
+        try {
+            reporter.join(WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (reporterFailure != null) {
+            throw new AssertionError("The progress reporter failed", reporterFailure);
+        }
+        flush();
+        log("progress reports sent: " + progress.size());
+        return progress;
     }
 
     /**
@@ -323,10 +388,13 @@ final class FaultRun implements AutoCloseable {
             Expected model = entry.getValue().get(0);
             for (Received record : got) {
                 boolean right = record.topic().equals(model.snapshot() ? topics.snapshots() : topics.errors())
-                        && model.key().equals(record.key()) && model.document().equals(record.document());
+                        && model.key().equals(record.key()) && model.document().equals(record.document())
+                        && java.util.Objects.equals(model.generation(), record.headers().get("preload.generation"));
                 if (!right) {
                     wrong++;
-                    example(examples, "wrong " + record.document() + " on " + record.topic() + ", expected " + model.document());
+                    example(examples, "wrong " + record.document() + " on " + record.topic() + " (generation "
+                            + record.headers().get("preload.generation") + "), expected " + model.document()
+                            + " (generation " + model.generation() + ")");
                 }
             }
         }
@@ -339,11 +407,16 @@ final class FaultRun implements AutoCloseable {
         return new Verdict(commands.size(), checked, missing, duplicated, wrong, examples);
     }
 
-    /** Compares every job that {@code /jobs/{Id}} returns with the model's store. */
-    Verdict verifyStore(JarProcess processor, Map<String, ObjectNode> store) {
+    /**
+     * Compares every job that {@code /jobs/{Id}} returns with the model's store, its header
+     * {@code Preload-Generation} with the model's {@code generations}, and the job's last state on
+     * the state topic with both.
+     */
+    Verdict verifyStore(JarProcess processor, Map<String, ObjectNode> store, Map<String, Long> generations) {
         int wrong = 0;
         int missing = 0;
         List<String> examples = new ArrayList<>();
+        Map<String, JsonNode> states = lastStates();
         for (Map.Entry<String, ObjectNode> job : store.entrySet()) {
             HttpResponse<String> response = processor.getJob(job.getKey(), job.getValue().get("AliUid").asText());
             if (response.statusCode() != 200) {
@@ -353,13 +426,93 @@ final class FaultRun implements AutoCloseable {
             }
             ObjectNode stored = (ObjectNode) parse(response.body());
             stored.remove("RequestId"); // the query's own, as the API's GetScheduledPreloadJob answers
-            if (!job.getValue().equals(stored)) {
+            String generation = response.headers().firstValue(HttpApi.GENERATION_HEADER).orElse(null);
+            JsonNode state = states.get(job.getKey());
+            if (!job.getValue().equals(stored) || !String.valueOf(generations.get(job.getKey())).equals(generation)) {
                 wrong++;
-                example(examples, "job " + stored + ", expected " + job.getValue());
+                example(examples, "job " + stored + " at generation " + generation + ", expected " + job.getValue()
+                        + " at generation " + generations.get(job.getKey()));
+            } else if (!jobState(stored, generation).equals(state)) {
+                wrong++;
+                example(examples, "job " + job.getKey() + "'s last state " + state + ", the store's " + stored
+                        + " at generation " + generation);
             }
         }
         log("store checked: " + store.size() + " jobs");
         return new Verdict(store.size(), store.size(), missing, 0, wrong, examples);
+    }
+
+    /** The JobState of {@code job} (its 14 fields) at {@code generation}. */
+    private static JsonNode jobState(ObjectNode job, Object generation) {
+        return parse(job.deepCopy().put("Generation", Long.parseLong(String.valueOf(generation))).toString());
+    }
+
+    /** Each job's states as the state topic has them, in order (null for a tombstone), by Id. */
+    Map<String, List<JsonNode>> states() {
+        Map<String, List<JsonNode>> states = new HashMap<>();
+        for (Received state : outcomes.on(topics.state())) {
+            states.computeIfAbsent(state.key(), id -> new ArrayList<>()).add(state.document());
+        }
+        return states;
+    }
+
+    private Map<String, JsonNode> lastStates() {
+        Map<String, JsonNode> last = new HashMap<>();
+        states().forEach((id, history) -> last.put(id, history.get(history.size() - 1)));
+        return last;
+    }
+
+    /**
+     * Waits until the progress sent has been processed, as far as one can see it: each job's last
+     * state is {@code store}'s at {@code generations}, and every report of the workers ahead of its
+     * job's generation is a dead letter. Does not fail: whatever is still missing is counted by the
+     * checks.
+     */
+    void awaitProgress(Map<String, ObjectNode> store, Map<String, Long> generations) {
+        int aheadCount = progress == null ? 0 : progress.ahead().size();
+        try {
+            outcomes.await(() -> {
+                Map<String, JsonNode> last = lastStates();
+                return outcomes.count(topics.deadLetters()) >= aheadCount && store.entrySet().stream().allMatch(
+                        job -> jobState(job.getValue(), generations.get(job.getKey())).equals(last.get(job.getKey())));
+            }, WAIT, "every job's last state to be the model's");
+            log("progress processed");
+        } catch (org.awaitility.core.ConditionTimeoutException stillMissing) {
+            log("progress not all processed: " + stillMissing.getMessage());
+        }
+    }
+
+    /**
+     * Checks what became of the workers' reports: every job state of the run against the reports
+     * ({@link ProgressLoad#problems}), and the dead letter queue, which must hold each report ahead
+     * of its job's generation once, and nothing else.
+     */
+    Verdict verifyProgress(List<ObjectNode> jobs, Map<String, Long> generations) {
+        Map<String, List<JsonNode>> states = states();
+        List<String> problems = new ArrayList<>(progress.problems(states, jobs, generations));
+        Map<String, Integer> letters = new HashMap<>();
+        for (Received letter : outcomes.on(topics.deadLetters())) {
+            letters.merge(new String(letter.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+        }
+        int missing = 0;
+        int duplicated = 0;
+        for (ProgressLoad.Report report : progress.ahead()) {
+            Integer count = letters.remove(new String(report.value(), StandardCharsets.UTF_8));
+            if (count == null) {
+                missing++;
+                problems.add("missing: the dead letter of " + report);
+            } else if (count > 1) {
+                duplicated += count - 1;
+                problems.add("duplicated: the dead letter of " + report);
+            }
+        }
+        letters.keySet().forEach(letter -> problems.add("wrong: a dead letter of " + letter));
+        int wrong = (int) problems.stream().filter(p -> p.startsWith("wrong")).count();
+        int checked = states.values().stream().mapToInt(List::size).sum();
+        log("progress checked: " + progress.size() + " reports (" + progress.breakdown(generations) + "), " + checked
+                + " job states, " + progress.ahead().size() + " dead letters");
+        return new Verdict(progress.size(), checked, missing, duplicated, wrong,
+                problems.subList(0, Math.min(5, problems.size())));
     }
 
     /**
@@ -432,6 +585,7 @@ final class FaultRun implements AutoCloseable {
 
     @Override
     public void close() {
+        reporting = false;
         processes.forEach(JarProcess::close);
         outcomes.close();
         producer.close(Duration.ofSeconds(10));

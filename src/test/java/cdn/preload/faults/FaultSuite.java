@@ -64,18 +64,25 @@ final class FaultSuite implements AutoCloseable {
         return report;
     }
 
-    /** The scenario's row in the report. */
-    void record(String scenario, String faults, Verdict outcomes, Verdict store, String recovery) {
-        report().add(section, new ReliabilityReport.Row(scenario, faults, outcomes.commands(), outcomes.checked(),
-                outcomes.missing(), outcomes.duplicated(), outcomes.wrong() + store.wrong() + store.missing(), store.checked(),
-                recovery));
+    /**
+     * The scenario's row in the report: {@code outcomes} (commands and their outcomes), {@code store}
+     * (the jobs, their generations and last states), {@code progress} (progress reports, and the job
+     * states checked).
+     */
+    void record(String scenario, String faults, Verdict outcomes, Verdict store, Verdict progress, String recovery) {
+        report().add(section, new ReliabilityReport.Row(scenario, faults, outcomes.commands(), progress.commands(),
+                outcomes.checked(), progress.checked(), outcomes.missing() + progress.missing(),
+                outcomes.duplicated() + progress.duplicated(),
+                outcomes.wrong() + store.wrong() + store.missing() + progress.wrong(), store.checked(), recovery));
     }
 
-    static void assertClean(Verdict outcomes, Verdict store) {
+    static void assertClean(Verdict outcomes, Verdict store, Verdict progress) {
         assertThat(outcomes.examples()).as("outcomes against the model").isEmpty();
         assertThat(outcomes.clean()).isTrue();
         assertThat(store.examples()).as("the store against the model").isEmpty();
         assertThat(store.clean()).isTrue();
+        assertThat(progress.examples()).as("progress reports and job states against the model").isEmpty();
+        assertThat(progress.clean()).isTrue();
     }
 
     /** Writes the report, stops the broker and keeps its log. */

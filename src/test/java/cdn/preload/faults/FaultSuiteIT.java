@@ -9,6 +9,7 @@ import cdn.preload.app.local.LocalKafka;
 import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TestBroker;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Nothing lost, nothing answered twice, whatever fails: the real jar against a real broker of the
  * suite's own, checked with {@code read_committed} consumers against {@link Workload}'s model, under
- * SIGKILL, broker restarts, failover, a clean restart and state loss. Hostile input is
- * {@link HostileInputIT}'s.
+ * SIGKILL, broker restarts, failover, a clean restart and state loss. While it answers the resets,
+ * prefetch workers ({@link ProgressLoad}) report progress in the generations the snapshots showed
+ * them: each job's generation, its counters and its last state, every job state and every dead
+ * letter are checked too. Hostile input is {@link HostileInputIT}'s.
  *
  * <p>Sizes come from system properties, so that a longer soak is the same suite:
- * {@code faults.commands} (crash scenario, 50000), {@code faults.kills} (5), {@code faults.seed}.
+ * {@code faults.commands} (crash scenario, 50000), {@code faults.kills} (5), {@code faults.progress}
+ * (progress reports per outcome, 0.5), {@code faults.seed}.
  * The table of results goes to {@code target/reliability/}, and into {@code docs/RELIABILITY.md} with
  * {@code -Dfaults.report=docs/RELIABILITY.md}: its first rows (see {@link FaultSuite}).
  */
@@ -37,6 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FaultSuiteIT {
     private static final int COMMANDS = Integer.getInteger("faults.commands", 50_000);
     private static final int KILLS = Integer.getInteger("faults.kills", 5);
+    /** Progress reports the workers send for each outcome, while the processor answers. */
+    private static final double PROGRESS = Double.parseDouble(System.getProperty("faults.progress", "0.5"));
 
     private static FaultSuite suite;
     private static Path dir;
@@ -63,6 +69,7 @@ class FaultSuiteIT {
             // the session timeout of the one that died.
             JarProcess processor = run.startWithJobs(workload, Map.of("KAFKA_GROUP_INSTANCE_ID", "crash-a"));
             List<Command> commands = workload.next(COMMANDS);
+            run.startProgress(new ProgressLoad(SEED, workload), PROGRESS);
             run.publishCommands(commands);
 
             Random random = new Random(SEED);
@@ -87,6 +94,7 @@ class FaultSuiteIT {
         try (FaultRun run = new FaultRun(broker, "broker", dir)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = workload.next(COMMANDS / 2);
+            run.startProgress(new ProgressLoad(SEED + 1, workload), PROGRESS);
             run.publishCommands(commands);
 
             run.outcomes.await(() -> run.outcomeCount() >= commands.size() / 4, WAIT, "a quarter of the outcomes");
@@ -125,6 +133,7 @@ class FaultSuiteIT {
             run.publishJobs(workload.jobs());
             run.awaitJobsLoaded(second, workload.jobs());
             List<Command> commands = workload.next(COMMANDS / 2);
+            run.startProgress(new ProgressLoad(SEED + 2, workload), PROGRESS);
             run.publishCommands(commands);
 
             run.outcomes.await(() -> run.outcomeCount() >= commands.size() * 2 / 5, WAIT, "two fifths of the outcomes");
@@ -158,6 +167,7 @@ class FaultSuiteIT {
         try (FaultRun run = new FaultRun(broker, scenario.replace(' ', '-'), dir)) {
             JarProcess processor = run.startWithJobs(workload, Map.of());
             List<Command> commands = new ArrayList<>(workload.next(COMMANDS / 10));
+            run.startProgress(new ProgressLoad(seed, workload), PROGRESS);
             run.publishCommands(commands);
             run.awaitSettled(commands.size());
 
@@ -201,15 +211,22 @@ class FaultSuiteIT {
     }
 
     /**
-     * Waits until every command is answered, checks the outcomes and the store (read through
-     * {@code answering}) against the model, records the scenario's row, and asserts it clean.
+     * Waits until every command is answered, stops the workers' reports and waits until they are
+     * processed; checks the outcomes, the store (read through {@code answering}), each job's
+     * generation and last state, and every job state and dead letter against the model; records the
+     * scenario's row, and asserts it clean.
      */
     private static void settleAndCheck(FaultRun run, Workload workload, List<Command> commands, JarProcess answering,
                                        String scenario, String faults, Supplier<String> recovery) {
         run.awaitSettled(commands.size());
+        ProgressLoad progress = run.stopProgress();
+        Map<String, Long> generations = workload.generations();
+        Map<String, ObjectNode> expected = progress.expectedStore(workload.expectedStore(), generations);
+        run.awaitProgress(expected, generations);
         Verdict outcomes = run.verify(commands);
-        Verdict store = run.verifyStore(answering, workload.expectedStore());
-        suite.record(scenario, faults, outcomes, store, recovery.get());
-        assertClean(outcomes, store);
+        Verdict store = run.verifyStore(answering, expected, generations);
+        Verdict reports = run.verifyProgress(workload.jobs(), generations);
+        suite.record(scenario, faults, outcomes, store, reports, recovery.get());
+        assertClean(outcomes, store, reports);
     }
 }

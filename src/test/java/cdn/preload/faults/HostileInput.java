@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Bad records for both input topics, each with what must become of it. Commands: random bytes,
+ * Bad records for the three input topics, each with what must become of it. Commands: random bytes,
  * truncated and deeply nested JSON, wrong types, 1 MB strings, null and empty keys and values, Ids
  * with unicode, control characters or injection attempts, numbers where strings belong, keys as
  * large as the topic takes. Jobs: the same kinds of damage, keys that do not match, overflowing and
- * negative numbers, tombstones, 1 MB keys. And, compressed to fit the topic, values that expand to
- * {@value #EXPANDED} bytes, far beyond what any topic takes, for both topics.
+ * negative numbers, tombstones, 1 MB keys. Progress reports: the same kinds of damage, fields
+ * missing, given twice or out of range, and valid reports under odd keys (re-routed to their job's
+ * partition), of a generation ahead of the job's, of no job, or of the job's own. And, compressed to
+ * fit the topic, values that expand to {@value #EXPANDED} bytes, far beyond what any topic takes,
+ * for all three topics.
  */
 final class HostileInput {
     /**
@@ -25,6 +28,14 @@ final class HostileInput {
 
     /** What must become of a job record: a dead letter, or the store holding (or no longer holding) the job. */
     record BadJob(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, ObjectNode stored) {
+    }
+
+    /**
+     * What must become of a progress report: a dead letter, or nothing visible (fenced, or no higher
+     * than the job's counters); or, where {@code storedId} is not null, the job's counters raised to
+     * {@code counter} (the largest such report of that job wins).
+     */
+    record BadProgress(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, int counter) {
     }
 
     static final int ONE_MB = 1_000_000;
@@ -176,6 +187,99 @@ final class HostileInput {
             bad.add(deadLetter("1 MB key", filled(ONE_MB, 'k'), Workload.bytes(fresh())));
         }
         return bad;
+    }
+
+    /**
+     * Bad progress reports, and valid ones under odd keys: with an odd key (none, empty, random bytes,
+     * another job's Id) a report is re-routed to its job's partition before it is applied or found to
+     * be ahead of the job's generation. The stored jobs are all at generation 0.
+     */
+    List<BadProgress> progress(int perKind) {
+        List<BadProgress> bad = new ArrayList<>();
+        for (int i = 0; i < perKind; i++) {
+            String id = existing().get("Id").asText();
+            bad.add(deadReport("random bytes", randomKey(), randomBytes(1 + random.nextInt(300))));
+            byte[] whole = report(id, 0, 1, 1);
+            bad.add(deadReport("truncated JSON", utf8(id), java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1))));
+            bad.add(deadReport("deeply nested JSON", randomKey(), nested(null, 1_001 + random.nextInt(20_000))));
+            bad.add(deadReport("not an object", randomKey(), utf8(pick("[]", "\"report\"", "42", "null", "true", "[{}]"))));
+            bad.add(deadReport(i % 2 == 0 ? "null value" : "empty value", randomKey(), i % 2 == 0 ? null : new byte[0]));
+            String field = pick("Id", "Generation", "UrlSubmitted", "TaskSubmitted");
+            String wrong = field.equals("Id") ? pick("123", "true", "{}", "null", "[\"" + id + "\"]")
+                    : pick("\"1\"", "1.5", "-1", "1e30", "99999999999999999999", "null", "[]",
+                            field.equals("Generation") ? "-9223372036854775809" : "2147483648");
+            bad.add(deadReport("wrong type or range", utf8(id), utf8(new String(whole, StandardCharsets.UTF_8)
+                    .replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9]+)", "\"" + field + "\":" + java.util.regex.Matcher.quoteReplacement(wrong)))));
+            bad.add(deadReport("missing field", utf8(id), utf8(new String(whole, StandardCharsets.UTF_8)
+                    .replaceFirst(",?\"" + field + "\":(\"[^\"]*\"|[0-9]+)", "").replace("{,", "{"))));
+            bad.add(deadReport("field given twice", utf8(id), utf8(new String(whole, StandardCharsets.UTF_8)
+                    .replace("}", ",\"UrlSubmitted\":2}"))));
+            bad.add(deadReport("two JSON values", utf8(id), utf8(new String(whole, StandardCharsets.UTF_8).repeat(2))));
+            String nasty = NASTY_IDS[i % NASTY_IDS.length];
+            bad.add(deadReport("Id with unicode, control characters or injection", utf8(nasty), report(nasty, 0, 1, 1)));
+            bad.add(deadReport("a generation ahead of the job's, " + oddKeyKind(i), oddKey(i, id),
+                    report(id, 1 + random.nextInt(1_000_000), 1, 1)));
+            bad.add(new BadProgress("a job that does not exist, " + oddKeyKind(i), oddKey(i, id),
+                    report(fresh().get("Id").asText(), random.nextInt(3), 7, 7), false, null, 0));
+            int counter = 10_000 + random.nextInt(1_000_000);
+            bad.add(new BadProgress("a report of the job's generation, " + oddKeyKind(i), oddKey(i, id),
+                    report(id, 0, counter, counter), false, id, counter));
+        }
+        for (int i = 0; i < 3; i++) {
+            String id = existing().get("Id").asText();
+            bad.add(deadReport("1 MB Id", randomKey(), report("a".repeat(ONE_MB), 0, 1, 1)));
+            bad.add(deadReport("largest record the topic takes", randomKey(), report("i".repeat(LARGEST - 80), 0, 1, 1)));
+            bad.add(deadReport("largest key the topic takes, empty value", filled(LARGEST_KEY, 'k'), new byte[0]));
+            bad.add(deadReport("a generation ahead of the job's, 1 MB key", filled(ONE_MB, 'k'), report(id, 1, 1, 1)));
+            bad.add(deadReport("a generation ahead of the job's, largest record the topic takes, " + oddKeyKind(i),
+                    oddKey(i, id), padded(report(id, 1, 1, 1), LARGEST - 60)));
+        }
+        return bad;
+    }
+
+    /** Progress reports whose values expand far beyond any topic's limit: publish them compressed. */
+    List<BadProgress> expandingProgress() {
+        List<BadProgress> bad = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = existing().get("Id").asText();
+            bad.add(deadReport("value of 8 MiB, an Id too long", randomKey(), report("a".repeat(EXPANDED), 0, 1, 1)));
+            bad.add(deadReport("value of 8 MiB, a generation ahead of the job's, " + oddKeyKind(i), oddKey(i, id),
+                    padded(report(id, 1, 1, 1), EXPANDED)));
+            bad.add(new BadProgress("value of 8 MiB, no higher than the job's counters, " + oddKeyKind(i), oddKey(i, id),
+                    padded(report(id, 0, 0, 0), EXPANDED), false, null, 0));
+        }
+        return bad;
+    }
+
+    /** Keys other than the report's Id, in turn: none, empty, random bytes, another job's Id. */
+    private byte[] oddKey(int i, String id) {
+        return switch (i % 4) {
+            case 0 -> null;
+            case 1 -> new byte[0];
+            case 2 -> randomBytes(8);
+            default -> utf8(fresh().get("Id").asText());
+        };
+    }
+
+    private static String oddKeyKind(int i) {
+        return List.of("no key", "empty key", "random key", "another job's Id as key").get(i % 4);
+    }
+
+    private static BadProgress deadReport(String kind, byte[] key, byte[] value) {
+        return new BadProgress(kind, key, value, true, null, 0);
+    }
+
+    private static byte[] report(String id, long generation, int urlSubmitted, int taskSubmitted) {
+        return Workload.bytes(Workload.JSON.createObjectNode().put("Id", id).put("Generation", generation)
+                .put("UrlSubmitted", urlSubmitted).put("TaskSubmitted", taskSubmitted));
+    }
+
+    /** The report with an unknown field that makes it {@code length} bytes long. */
+    private static byte[] padded(byte[] report, int length) {
+        String json = new String(report, StandardCharsets.UTF_8);
+        String padding = ",\"Padding\":\"\"}";
+        return utf8(json.substring(0, json.length() - 1) + padding.replace("\"\"}",
+                "\"" + "p".repeat(length - json.length() - padding.length() + 1) + "\"}"));
     }
 
     private BadCommand unparseable(String kind, byte[] key, byte[] value, String requestId) {

@@ -10,6 +10,7 @@ import cdn.preload.domain.ErrorCode;
 import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.HostileInput.BadCommand;
 import cdn.preload.faults.HostileInput.BadJob;
+import cdn.preload.faults.HostileInput.BadProgress;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TopicLayout;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,9 +35,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Hostile input is answered or dead-lettered, cut to fit where it must be, while the processor
- * keeps running: {@link HostileInput}'s bad jobs and commands published to the real jar on a real
- * broker of the class's own, each checked for its one outcome or dead letter, then valid work
- * checked against {@link Workload}'s model. Part of the fault suite: its rows follow
+ * keeps running: {@link HostileInput}'s bad jobs, commands and progress reports published to the
+ * real jar on a real broker of the class's own, each checked for its one outcome or dead letter (or,
+ * for a valid report under an odd key, its effect on the store and the job's last state), then valid
+ * work checked against {@link Workload}'s model. Part of the fault suite: its rows follow
  * {@link FaultSuiteIT}'s in the report (see {@link FaultSuite}).
  *
  * <p>{@code faults.hostile} sizes it (400 bad records of each kind), {@code faults.seed} seeds it.
@@ -81,9 +83,9 @@ class HostileInputIT {
     }
 
     /**
-     * Publishes hostile jobs and commands (some compressed, expanding far beyond the topics' limits)
-     * to topics with {@code configs}, and checks that each got its outcome or dead letter, cut to fit
-     * where it had to be, while the processor stayed RUNNING.
+     * Publishes hostile jobs, commands and progress reports (some compressed, expanding far beyond the
+     * topics' limits) to topics with {@code configs}, and checks that each got its outcome or dead
+     * letter, cut to fit where it had to be, while the processor stayed RUNNING.
      */
     private static void hostileInput(String scenario, String name, Map<String, Map<String, String>> configs, int perKind,
                                      String topicsNote) {
@@ -108,6 +110,13 @@ class HostileInputIT {
             commandPositions.addAll(run.publishRaw(run.topics.commands(), expandingCommands.stream().map(BadCommand::key).toList(),
                     expandingCommands.stream().map(BadCommand::value).toList(), true));
             commands.addAll(expandingCommands);
+            List<BadProgress> reports = new ArrayList<>(hostile.progress(perKind / 2));
+            List<BadProgress> expandingReports = hostile.expandingProgress();
+            List<String> reportPositions = new ArrayList<>(run.publishRaw(run.topics.progress(),
+                    reports.stream().map(BadProgress::key).toList(), reports.stream().map(BadProgress::value).toList(), false));
+            reportPositions.addAll(run.publishRaw(run.topics.progress(), expandingReports.stream().map(BadProgress::key).toList(),
+                    expandingReports.stream().map(BadProgress::value).toList(), true));
+            reports.addAll(expandingReports);
             run.awaitSettled(commands.size());
 
             Map<String, byte[][]> sources = new HashMap<>();
@@ -122,6 +131,12 @@ class HostileInputIT {
                 sources.put(commandPositions.get(i), new byte[][] {commands.get(i).key(), commands.get(i).value()});
                 if (commands.get(i).deadLetter()) {
                     expectedDeadLetters.add(commandPositions.get(i));
+                }
+            }
+            for (int i = 0; i < reports.size(); i++) {
+                sources.put(reportPositions.get(i), new byte[][] {reports.get(i).key(), reports.get(i).value()});
+                if (reports.get(i).deadLetter()) {
+                    expectedDeadLetters.add(reportPositions.get(i));
                 }
             }
             try {
@@ -166,7 +181,18 @@ class HostileInputIT {
                 }
             }
             workload.jobs().subList(20, workload.jobs().size()).forEach(job -> store.put(job.get("Id").asText(), job));
-            Verdict storeVerdict = run.verifyStore(processor, store);
+            for (BadProgress report : reports) {
+                if (report.storedId() != null) {
+                    ObjectNode job = store.get(report.storedId());
+                    store.put(report.storedId(), job.deepCopy()
+                            .put("UrlSubmitted", Math.max(report.counter(), job.get("UrlSubmitted").asInt()))
+                            .put("TaskSubmitted", Math.max(report.counter(), job.get("TaskSubmitted").asInt())));
+                }
+            }
+            Map<String, Long> generations = new HashMap<>();
+            store.keySet().forEach(id -> generations.put(id, 0L));
+            run.awaitProgress(store, generations);
+            Verdict storeVerdict = run.verifyStore(processor, store, generations);
             int deletedStillThere = (int) doomed.stream()
                     .filter(job -> processor.getJob(job.get("Id").asText(), job.get("AliUid").asText()).statusCode() != 404).count();
             // Valid work after all that is still answered.
@@ -184,17 +210,22 @@ class HostileInputIT {
                     wrongLetters + deletedStillThere + afterVerdict.wrong()
                             + (int) problems.stream().filter(p -> p.startsWith("wrong")).count(),
                     problems.subList(0, Math.min(20, problems.size())));
-            suite.record(scenario, commands.size() + " bad commands (" + expandingCommands.size() + " expanding to 8 MiB) and "
-                    + jobs.size() + " bad job records (" + expandingJobs.size() + " expanding to 8 MiB), "
-                    + expectedDeadLetters.size() + " for the DLQ" + topicsNote + "; then " + after.size() + " valid commands",
-                    outcomes, storeVerdict, (states.isEmpty() ? "stayed RUNNING" : "left RUNNING: " + states.stream().distinct().toList())
+            // The reports' dead letters are counted with the others; their job states in the store's check.
+            Verdict progress = new Verdict(reports.size(), storeVerdict.checked(), 0, 0, 0, List.of());
+            suite.record(scenario, commands.size() + " bad commands (" + expandingCommands.size() + " expanding to 8 MiB), "
+                    + jobs.size() + " bad job records (" + expandingJobs.size() + " expanding to 8 MiB) and "
+                    + reports.size() + " progress reports, bad or oddly keyed (" + expandingReports.size()
+                    + " expanding to 8 MiB), " + expectedDeadLetters.size() + " for the DLQ" + topicsNote + "; then "
+                    + after.size() + " valid commands",
+                    outcomes, storeVerdict, progress,
+                    (states.isEmpty() ? "stayed RUNNING" : "left RUNNING: " + states.stream().distinct().toList())
                             + "; " + cutLetters + " dead letters and " + cutKeys[0] + " error event keys cut to fit");
             assertThat(states).as("states other than RUNNING while under hostile input").isEmpty();
             assertThat(processor.starts()).isEqualTo(1);
             assertThat(processor.isAlive()).isTrue();
             assertThat(cutLetters).as("dead letters cut to fit").isPositive();
             assertThat(cutKeys[0]).as("error event keys cut to fit").isPositive();
-            assertClean(outcomes, storeVerdict);
+            assertClean(outcomes, storeVerdict, progress);
         }
     }
 

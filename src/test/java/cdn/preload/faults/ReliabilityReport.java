@@ -21,8 +21,8 @@ final class ReliabilityReport {
     static final String END = "<!-- fault-suite-table:end -->";
 
     /** One scenario's figures. */
-    record Row(String scenario, String faults, int inputs, int outcomesChecked, int missing, int duplicated,
-               int wrong, int jobsChecked, String recovery) {
+    record Row(String scenario, String faults, int inputs, int progressReports, int outcomesChecked, int statesChecked,
+               int missing, int duplicated, int wrong, int jobsChecked, String recovery) {
     }
 
     private final Map<Integer, List<Row>> sections = new TreeMap<>();
@@ -42,12 +42,13 @@ final class ReliabilityReport {
 
     synchronized String table() {
         StringBuilder text = new StringBuilder();
-        text.append("| scenario | faults injected | input records | outcomes checked | missing | duplicated | wrong"
-                + " | jobs checked | recovery |\n");
-        text.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        text.append("| scenario | faults injected | input records | progress reports | outcomes checked | job states checked"
+                + " | missing | duplicated | wrong | jobs checked | recovery |\n");
+        text.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row row : rows()) {
             text.append("| ").append(row.scenario()).append(" | ").append(row.faults()).append(" | ")
-                    .append(row.inputs()).append(" | ").append(row.outcomesChecked()).append(" | ")
+                    .append(row.inputs()).append(" | ").append(row.progressReports()).append(" | ")
+                    .append(row.outcomesChecked()).append(" | ").append(row.statesChecked()).append(" | ")
                     .append(row.missing()).append(" | ").append(row.duplicated()).append(" | ")
                     .append(row.wrong()).append(" | ").append(row.jobsChecked()).append(" | ")
                     .append(row.recovery()).append(" |\n");

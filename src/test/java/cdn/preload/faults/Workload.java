@@ -34,8 +34,11 @@ final class Workload {
     record Command(String requestId, String key, byte[] value, long timestamp, Expected expected) {
     }
 
-    /** An outcome: the topic role (snapshot or error), its key and its document. */
-    record Expected(boolean snapshot, String key, ObjectNode document) {
+    /**
+     * An outcome: the topic role (snapshot or error), its key, its document, and for a snapshot its
+     * header {@code preload.generation}: the job's generation after the reset (null for an error).
+     */
+    record Expected(boolean snapshot, String key, ObjectNode document, String generation) {
     }
 
     private final Random random;
@@ -44,6 +47,7 @@ final class Workload {
     private final List<ObjectNode> jobs = new ArrayList<>();
     private final Map<String, ObjectNode> current = new LinkedHashMap<>();
     private final Map<String, Deque<Long>> accepted = new HashMap<>();
+    private final Map<String, Long> generations = new HashMap<>();
     private final Map<String, Expected> answered = new HashMap<>();
     private final List<Command> sent = new ArrayList<>();
     private final Set<String> unknownIds = new HashSet<>();
@@ -75,6 +79,13 @@ final class Workload {
     /** The jobs as the store must hold them now: reset ones with their counters at 0. */
     Map<String, ObjectNode> expectedStore() {
         return current;
+    }
+
+    /** Each job's generation now: its accepted resets so far (0 for a job never reset). */
+    Map<String, Long> generations() {
+        Map<String, Long> all = new LinkedHashMap<>();
+        current.keySet().forEach(id -> all.put(id, generations.getOrDefault(id, 0L)));
+        return all;
     }
 
     /** The job {@code id} was deleted (a tombstone published): commands for it now get 404. */
@@ -170,7 +181,7 @@ final class Workload {
         current.put(id, reset);
         ObjectNode snapshot = JSON.createObjectNode().put("RequestId", requestId);
         snapshot.setAll(reset);
-        return new Expected(true, id, snapshot);
+        return new Expected(true, id, snapshot, Long.toString(generations.merge(id, 1L, Long::sum)));
     }
 
     private static Expected error(ErrorCode code, String requestId, String id) {
@@ -181,10 +192,15 @@ final class Workload {
                 .put("Code", code.code())
                 .put("Message", code.message())
                 .put("Description", code.description());
-        return new Expected(false, id, event);
+        return new Expected(false, id, event, null);
     }
 
     private ObjectNode pickJob() {
+        return pickJob(random);
+    }
+
+    /** A job as commands pick them: a fifth of the picks go to the 1% hottest jobs. */
+    ObjectNode pickJob(Random random) {
         int hot = Math.max(1, jobs.size() / 100);
         int index = random.nextDouble() < 0.2 ? random.nextInt(hot) : random.nextInt(jobs.size());
         return jobs.get(index);

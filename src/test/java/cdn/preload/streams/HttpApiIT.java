@@ -157,7 +157,7 @@ class HttpApiIT extends RealProcessorTest {
                 .anyMatch(name -> name.startsWith("jvm_memory_used_bytes"));
     }
 
-    private static Map<String, Double> scrape(String text) {
+    static Map<String, Double> scrape(String text) {
         Map<String, Double> values = new HashMap<>();
         Pattern sample = Pattern.compile("^(\\S+?(?:\\{.*})?) (\\S+)$");
         for (String line : text.split("\n")) {

@@ -464,6 +464,41 @@ abstract class ResetScenarios {
         assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(exampleJobWith("example", 3, 2)));
     }
 
+    /**
+     * A report off its job's partition travels there through the repartition topic with the record it
+     * came in, for the dead letter it may become; that topic takes what the broker takes by default,
+     * less than the record plus the report. Until this was fixed, such a record stopped the processor
+     * (RecordTooLargeException on the repartition topic), on every restart.
+     */
+    @Test
+    void aProgressReportAsLargeAsTheTopicTakesOffItsPartitionIsDeadLetteredCutToFitAndTheProcessorGoesOn() {
+        h.putJob(EXAMPLE_JOB);
+        h.states(1);
+        String report = new String(ProcessorHarness.progress(EXAMPLE_ID, 1, 9, 9), StandardCharsets.UTF_8);
+        // As large as a producer with the default max.request.size sends: 1 MiB in all.
+        byte[] large = bytes(report.replace("}", ",\"Padding\":\"" + "p".repeat(1_048_470 - report.length() - 13) + "\"}"));
+        byte[] small = ProcessorHarness.progress(EXAMPLE_ID, 2, 9, 9);
+        org.apache.kafka.common.header.Headers largeHeader = new RecordHeaders().add("trace", new byte[1_048_380]);
+
+        Position first = h.reportRaw(bytes("worker-7"), large, new RecordHeaders(), t0);
+        Position second = h.reportRaw(bytes("worker-7"), small, largeHeader, t0.plusSeconds(1));
+
+        List<DeadLetter> dead = h.deadLetters(2);
+        assertDeadLetter(dead.get(0), bytes("worker-7"), java.util.Arrays.copyOf(large, dead.get(0).value().length),
+                InvalidProgressException.class.getName(), "The progress report's Generation is 1, ahead of the job's"
+                        + " generation 0: no writer can know a generation that does not exist yet.", first);
+        assertThat(dead.get(0).value().length).isLessThan(large.length);
+        assertThat(dead.get(0).header("preload.dlq.cut"))
+                .isEqualTo("value cut from " + large.length + " to " + dead.get(0).value().length + " bytes, to re-route it.");
+        assertDeadLetter(dead.get(1), bytes("worker-7"), small, InvalidProgressException.class.getName(),
+                "The progress report's Generation is 2, ahead of the job's generation 0: no writer can know a generation"
+                        + " that does not exist yet.", second);
+        assertThat(dead.get(1).header("trace")).as("dropped").isNull();
+        assertThat(dead.get(1).header("preload.dlq.cut")).isEqualTo("1 header(s) of 1048395 bytes dropped, to re-route it.");
+        h.report(EXAMPLE_ID, 0, 5, 5, t0.plusSeconds(2));
+        assertThat(h.states(1).get(0).json()).isEqualTo(expectedState(exampleJobWith("example", 5, 5), 0));
+    }
+
     @Test
     void aJobRecordOfTheCurrentGenerationMergesItsCountersAsProgressDoes() {
         h.putJob(exampleJobWith("example", 20, 20));
