@@ -82,11 +82,11 @@ record DeadLetter(byte[] value) implements Checked, Encoded {
      * The input record {@code origin}, with its own {@code headers}, as a record re-routed to its
      * job's partition may carry it there for the dead letter it may become: whole, when the re-routed
      * record, {@code fieldBytes} of its own besides (its key, the fields it adds), fits in what the
-     * repartition topic takes ({@link TopicLayout#MAX_REROUTED_BYTES}); else cut as a dead letter is,
+     * repartition topic takes ({@code maxBytes}: {@link TopicLayout#maxReroutedBytes}); else cut as a dead letter is,
      * saying so: a cut origin is re-routed without the record's headers.
      */
-    static Origin carried(Origin origin, Headers headers, long fieldBytes) {
-        Fit fit = fit(origin.key(), origin.value(), headers.toArray(), fieldBytes, TopicLayout.MAX_REROUTED_BYTES);
+    static Origin carried(Origin origin, Headers headers, long fieldBytes, int maxBytes) {
+        Fit fit = fit(origin.key(), origin.value(), headers.toArray(), fieldBytes, maxBytes);
         if (fit.cut().isEmpty()) {
             return origin;
         }

@@ -17,10 +17,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * of the contract's types, at most {@link TopicLayout#maxJobBytes()} long, keyed by its own
  * well-formed Id, and no longer than that once written back as it is stored, and its header
  * {@value Outcome#GENERATION_HEADER}, if it has one, must be ASCII decimal digits (the generation
- * its counters were computed in); otherwise it is a dead letter, as is a record without a key. A
- * tombstone deletes the job its key names (a key that is no job Id names none: nothing to delete),
- * whatever its headers: a deletion carries no counters. A job or tombstone that is not on the
- * partition where its job is kept is marked for re-routing there.
+ * its counters were computed in, the same if given more than once); otherwise it is a dead letter, as
+ * is a record without a key. A tombstone deletes the job its key names (a key that is no job Id names
+ * none: nothing to delete), unless its generation header is malformed: bad input, whatever the
+ * record. A job or tombstone that is not on the partition where its job is kept is marked for
+ * re-routing there.
  */
 final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
     /** Long.MAX_VALUE has 19 digits. */
@@ -39,6 +40,12 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
         byte[] value = record.value();
         if (value == null && key != null) {
             if (JobId.isValid(key)) {
+                try {
+                    generation(record.headers()); // a deletion carries no counters, but bad input is bad input
+                } catch (InvalidJobException e) {
+                    deadLetter(record, e.getMessage());
+                    return;
+                }
                 change(record, null, null, 0);
             }
             return;
@@ -57,21 +64,37 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
                         + value.length + " bytes); at most " + layout.maxJobBytes() + " are accepted.");
             }
         } catch (InvalidJobException e) {
-            context().forward(DeadLetter.of(record, context().recordMetadata().orElseThrow(),
-                    InvalidJobException.class.getName(), e.getMessage(), layout.maxDeadLetterBytes()));
-            observer.deadLettered("jobs", e.getMessage());
+            deadLetter(record, e.getMessage());
             return;
         }
         change(record, job, document, generation);
     }
 
-    /** The generation the header {@value Outcome#GENERATION_HEADER} names (the last, if several); 0 without one. */
+    private void deadLetter(Record<byte[], byte[]> record, String problem) {
+        context().forward(DeadLetter.of(record, context().recordMetadata().orElseThrow(),
+                InvalidJobException.class.getName(), problem, layout.maxDeadLetterBytes()));
+        observer.deadLettered("jobs", problem);
+    }
+
+    /**
+     * The generation the header {@value Outcome#GENERATION_HEADER} names; 0 without one. Given more
+     * than once, it must name the same generation each time: readers that keep the first and readers
+     * that keep the last would otherwise disagree about the record.
+     */
     private static long generation(Headers headers) {
-        Header header = headers.lastHeader(Outcome.GENERATION_HEADER);
-        if (header == null) {
-            return 0;
+        long generation = -1;
+        for (Header header : headers.headers(Outcome.GENERATION_HEADER)) {
+            long named = generation(header.value());
+            if (generation >= 0 && named != generation) {
+                throw new InvalidJobException("The job record's headers " + Outcome.GENERATION_HEADER + " name two generations, "
+                        + generation + " and " + named + "; it must name one.");
+            }
+            generation = named;
         }
-        byte[] digits = header.value();
+        return Math.max(generation, 0);
+    }
+
+    private static long generation(byte[] digits) {
         if (digits == null || digits.length == 0 || digits.length > MAX_GENERATION_DIGITS) {
             throw notAGeneration();
         }
@@ -137,7 +160,7 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
                 : new Origin(source.topic(), source.partition(), source.offset(), record.key(), record.value());
         Headers headers = origin == null ? new RecordHeaders() : record.headers();
         if (origin != null && elsewhere) {
-            origin = DeadLetter.carried(origin, headers, ReroutedSerde.JOB_OF_A_GENERATION_BYTES);
+            origin = DeadLetter.carried(origin, headers, ReroutedSerde.JOB_OF_A_GENERATION_BYTES, layout.maxReroutedBytes());
             headers = origin.cut() == null ? headers : new RecordHeaders();
         }
         context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, generation, origin, elsewhere),

@@ -44,7 +44,7 @@ final class ProgressChecker extends ContextualProcessor<byte[], byte[], byte[], 
         Origin origin = new Origin(source.topic(), source.partition(), source.offset(), record.key(), record.value());
         Headers headers = record.headers();
         if (elsewhere) {
-            origin = DeadLetter.carried(origin, headers, ReroutedSerde.PROGRESS_BYTES);
+            origin = DeadLetter.carried(origin, headers, ReroutedSerde.PROGRESS_BYTES, layout.maxReroutedBytes());
             headers = origin.cut() == null ? headers : new RecordHeaders();
         }
         context().forward(record.withKey(key).withValue(new Checked.Progress(report, origin, elsewhere)).withHeaders(headers));

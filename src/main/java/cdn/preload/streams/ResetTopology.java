@@ -37,11 +37,11 @@ import org.apache.kafka.streams.state.Stores;
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)
  * places that Id is processed where it is; any other (placed by another client's partitioner, by
  * hand, keyed by something else, or not keyed) is re-routed there first, through the repartition
- * topic, which the Java partitioner writes. So jobs and commands meet whatever produced them.
- * Re-routed jobs and commands share one topic, so that a task reads three partitions, not four.
+ * topic, which the Java partitioner writes. So jobs, commands and progress reports meet whatever
+ * produced them. Re-routed records share one topic, so that a task reads four partitions, not six.
  */
 public final class ResetTopology {
-    /** Jobs by Id, with their recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
+    /** Jobs by Id, with their generation and recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
     public static final String JOB_STORE = "jobs";
     /**
      * Answers remembered for replays, each with its command's timestamp; its changelog is
@@ -49,7 +49,7 @@ public final class ResetTopology {
      */
     public static final String ANSWER_STORE = "remembered-answers";
     /**
-     * Commands and jobs not on their job's partition; topic
+     * Commands, jobs and progress reports not on their job's partition; topic
      * {@code <application.id>-commands-by-job-id-repartition}. The name is that of the version that
      * re-routed only commands, kept so that an upgrade leaves none of the records in it behind.
      */

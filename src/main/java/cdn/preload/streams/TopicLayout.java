@@ -14,18 +14,15 @@ import org.apache.kafka.common.utils.Utils;
  * @param maxDeadLetterBytes the largest dead letter record, headers included
  * @param maxSnapshotBytes the largest snapshot record
  * @param maxStateBytes the largest job state record
+ * @param maxReroutedBytes the largest record re-routed to its job's partition: what the repartition
+ *     topic takes, which Kafka Streams creates with the broker's limit. A report or job re-routed
+ *     with the input record it came in, for the dead letter it may become, carries a cut of that
+ *     record where the whole would not fit ({@link DeadLetter#carried})
  */
 public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLetterBytes, int maxSnapshotBytes,
-                          int maxStateBytes) {
+                          int maxStateBytes, int maxReroutedBytes) {
     /** Kafka's default {@code message.max.bytes}, what a topic takes unless it says otherwise. */
     public static final int BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
-    /**
-     * The largest record re-routed to its job's partition: what the repartition topic, which Kafka
-     * Streams creates, takes with the broker's default limit. A report or job re-routed with the input
-     * record it came in, for the dead letter it may become, carries a cut of that record where the
-     * whole would not fit ({@link DeadLetter#carried}).
-     */
-    static final int MAX_REROUTED_BYTES = BROKER_DEFAULT_MAX_MESSAGE_BYTES;
     /**
      * The smallest limit an output topic may have: an error event or a dead letter without the
      * caller's key and value is at most a few KiB (its strings are bounded), and a snapshot needs
@@ -36,8 +33,8 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
      * The TopologyTestDriver's world: one partition per topic, and no size limit (the driver enforces
      * none).
      */
-    public static final TopicLayout TEST_DRIVER =
-            new TopicLayout(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    public static final TopicLayout TEST_DRIVER = new TopicLayout(1, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+            Integer.MAX_VALUE, BROKER_DEFAULT_MAX_MESSAGE_BYTES);
 
     /**
      * The largest job stored, in bytes of its JSON (256 KiB, or less when snapshots or job states

@@ -131,7 +131,7 @@ class HttpApiIT extends RealProcessorTest {
         fixture.report(EXAMPLE_ID, 2, 5, 5, fixture.t0().plusSeconds(7));  // applied: r-1 and r-2 made generation 2
         fixture.report(EXAMPLE_ID, 2, 5, 4, fixture.t0().plusSeconds(8));  // unchanged
         fixture.report(EXAMPLE_ID, 1, 9, 9, fixture.t0().plusSeconds(9));  // fenced: an older generation
-        fixture.report(OTHER_ID, 0, 9, 9, fixture.t0().plusSeconds(9));    // fenced: no such job
+        fixture.awaitProcessed(fixture.report(OTHER_ID, 0, 9, 9, fixture.t0().plusSeconds(9))); // fenced: no such job
         fixture.report(EXAMPLE_ID, 3, 9, 9, fixture.t0().plusSeconds(10)); // ahead of the job: DLQ
         fixture.reportRaw(bytes("w"), bytes("{"), new RecordHeaders(), fixture.t0().plusSeconds(11)); // DLQ
         fixture.deadLetters(2);

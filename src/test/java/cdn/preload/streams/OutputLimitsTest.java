@@ -32,7 +32,7 @@ class OutputLimitsTest {
     private static final int LIMIT = 20_000;
     private static final Instant T0 = TopologyFixture.T0;
 
-    private final TopologyFixture fixture = new TopologyFixture(new TopicLayout(1, LIMIT, LIMIT, LIMIT, LIMIT),
+    private final TopologyFixture fixture = new TopologyFixture(new TopicLayout(1, LIMIT, LIMIT, LIMIT, LIMIT, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES),
             new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
 
     @AfterEach

@@ -29,7 +29,8 @@ class ReroutedTopologyTest extends ResetScenarios {
 
     @Override
     protected ProcessorHarness start() {
-        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE),
+        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES),
                 new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
         return fixture;
     }

@@ -62,7 +62,7 @@ class ResetPropertyTest {
         Model model = new Model();
         Instant time = TopologyFixture.T0;
         TopicLayout layout = new TopicLayout(partitions, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
         try (TopologyFixture fixture = new TopologyFixture(new RateLimit(MAX_RESETS, Duration.ofMillis(WINDOW_MS)), RETENTION,
                 layout)) {
             for (int step = 0; step < STEPS; step++) {

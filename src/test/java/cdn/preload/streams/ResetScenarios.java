@@ -531,7 +531,7 @@ abstract class ResetScenarios {
     }
 
     @Test
-    void aJobRecordWhoseGenerationHeaderIsNotDecimalDigitsIsADeadLetterWhetherOrNotTheJobIsStored() {
+    void aJobRecordOrTombstoneWhoseGenerationHeaderIsNotDecimalDigitsIsADeadLetterWhetherOrNotTheJobIsStored() {
         byte[] value = Json.write(EXAMPLE_JOB);
         List<Position> positions = new ArrayList<>();
         List<String> headers = List.of("one", "", "-1", "99999999999999999999", "1 ");
@@ -540,14 +540,22 @@ abstract class ResetScenarios {
         }
         h.putJob(EXAMPLE_JOB);
         positions.add(h.putRawJob(bytes(EXAMPLE_ID), value, ProcessorHarness.generationHeader("x"), t0));
+        Position tombstone = h.putRawJob(bytes(EXAMPLE_ID), null, ProcessorHarness.generationHeader("x"), t0);
+        Position twoGenerations = h.putRawJob(bytes(EXAMPLE_ID), value,
+                ProcessorHarness.generationHeader("0").add("preload.generation", bytes("3")), t0);
 
-        List<DeadLetter> dead = h.deadLetters(positions.size());
+        List<DeadLetter> dead = h.deadLetters(positions.size() + 2);
         for (int i = 0; i < positions.size(); i++) {
             assertDeadLetter(dead.get(i), bytes(EXAMPLE_ID), value, InvalidJobException.class.getName(),
                     "The job record's header preload.generation must be the generation its counters were computed in, in"
                             + " ASCII decimal digits (at most 9223372036854775807).", positions.get(i));
         }
-        assertThat(h.storedJob(EXAMPLE_ID)).isEqualTo(StoredJob.of(EXAMPLE_JOB));
+        assertDeadLetter(dead.get(positions.size()), bytes(EXAMPLE_ID), null, InvalidJobException.class.getName(),
+                "The job record's header preload.generation must be the generation its counters were computed in, in"
+                        + " ASCII decimal digits (at most 9223372036854775807).", tombstone);
+        assertDeadLetter(dead.get(positions.size() + 1), bytes(EXAMPLE_ID), value, InvalidJobException.class.getName(),
+                "The job record's headers preload.generation name two generations, 0 and 3; it must name one.", twoGenerations);
+        assertThat(h.storedJob(EXAMPLE_ID)).as("not deleted by the tombstone").isEqualTo(StoredJob.of(EXAMPLE_JOB));
     }
 
     @Test

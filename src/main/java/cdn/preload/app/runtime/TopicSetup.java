@@ -121,7 +121,9 @@ public final class TopicSetup {
         return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed),
-                outputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed));
+                outputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed),
+                reroutedLimit(List.of(byRole.get(TopicDefinitions.JOBS), byRole.get(TopicDefinitions.PROGRESS)), configs,
+                        maxRequestSize, compressed));
     }
 
     private static List<String> missing(List<TopicDefinition> definitions, Map<String, TopicDescription> found) {
@@ -137,12 +139,32 @@ public final class TopicSetup {
         }
     }
 
-    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
-                                   boolean compressed) {
+    /**
+     * The largest record re-routed to its job's partition. Kafka Streams creates the repartition topic
+     * with the broker's limit, which the topics configs do not show; an input topic without a limit
+     * of its own has the broker's, and is never allowed more than the default: the smallest of these
+     * and of the producer's request limit.
+     */
+    private static int reroutedLimit(List<TopicDefinition> inputs, Map<String, Config> configs, int maxRequestSize,
+                                     boolean compressed) {
+        int max = Math.min(TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, maxRequestSize);
+        for (TopicDefinition input : inputs) {
+            max = Math.min(max, topicLimit(input, configs));
+        }
+        return compressed ? max - (max / 100 + 1024) : max;
+    }
+
+    /** A topic's {@code max.message.bytes} (the broker's, unless the topic has its own); the default when unknown. */
+    private static int topicLimit(TopicDefinition topic, Map<String, Config> configs) {
         Config config = configs.get(topic.name());
         ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-        int topicLimit = entry == null || entry.value() == null ? TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES
+        return entry == null || entry.value() == null ? TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES
                 : Integer.parseInt(entry.value());
+    }
+
+    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
+                                   boolean compressed) {
+        int topicLimit = topicLimit(topic, configs);
         int max = Math.min(topicLimit, maxRequestSize);
         if (compressed) {
             max -= max / 100 + 1024; // lz4's worst case is under 0.4% and 20 bytes; gzip's and zstd's less

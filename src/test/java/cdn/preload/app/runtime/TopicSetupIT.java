@@ -117,12 +117,17 @@ class TopicSetupIT {
         admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
                         role(definitions, TopicDefinitions.ERRORS).name()),
                 List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "65536"), AlterConfigOp.OpType.SET)))).all().get();
+        // An input topic that takes less than the broker's default: re-routed records are kept as small.
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                        role(definitions, TopicDefinitions.PROGRESS).name()),
+                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "500000"), AlterConfigOp.OpType.SET)))).all().get();
 
         TopicLayout layout = TopicSetup.layout(admin, definitions, 2_097_152);
         TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
 
         assertThat(layout).isEqualTo(new TopicLayout(role(definitions, TopicDefinitions.JOBS).partitions(), 65_536, 2_097_152,
-                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES));
+                TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES, 500_000));
+        assertThat(TopicSetup.layout(admin, definitions, 400_000).maxReroutedBytes()).as("the producer's limit").isEqualTo(400_000);
         assertThat(compressed.maxErrorBytes()).isEqualTo(65_536 - 655 - 1024);
     }
 
