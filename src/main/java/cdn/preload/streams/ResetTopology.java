@@ -37,7 +37,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)
  * places that Id is processed where it is; any other (placed by another client's partitioner, by
  * hand, keyed by something else, or not keyed) is re-routed there first, through the repartition
- * topic, which the Java partitioner writes. So jobs, commands and progress reports meet whatever
+ * topic, on the partition murmur2 gives the Id whatever partitioner the producer is configured with
+ * ({@link KeyPartitioner}, as on every sink). So jobs, commands and progress reports meet whatever
  * produced them. Re-routed records share one topic, so that a task reads four partitions, not six.
  */
 public final class ResetTopology {
@@ -129,7 +130,8 @@ public final class ResetTopology {
                 .merge(progress.get(PROGRESS + ELSEWHERE), Named.as("reroute-progress"))
                 .repartition(Repartitioned.<byte[], Checked>as(REROUTE)
                         .withKeySerde(Serdes.ByteArray())
-                        .withValueSerde(new ReroutedSerde(topics)))
+                        .withValueSerde(new ReroutedSerde(topics))
+                        .withStreamPartitioner(KeyPartitioner.INSTANCE::partitions))
                 .split(Named.as(REROUTED))
                 .branch((key, checked) -> checked instanceof Checked.JobChange, Branched.as("job"))
                 .branch((key, checked) -> checked instanceof Checked.Progress, Branched.as("progress"))
@@ -169,9 +171,13 @@ public final class ResetTopology {
         return builder.build();
     }
 
-    /** A sink's settings: keys as they are, values as the bytes they hold ({@link Encoded}). */
+    /**
+     * A sink's settings: keys as they are, values as the bytes they hold ({@link Encoded}), each
+     * record on the partition murmur2 gives its key ({@link KeyPartitioner}).
+     */
     private static <V> Produced<byte[], V> written(String name) {
-        return Produced.<byte[], V>as(name).withKeySerde(Serdes.ByteArray()).withValueSerde(Encoded.serde());
+        return Produced.<byte[], V>as(name).withKeySerde(Serdes.ByteArray()).withValueSerde(Encoded.serde())
+                .withStreamPartitioner(KeyPartitioner.INSTANCE);
     }
 
     /**
