@@ -212,7 +212,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         }
 
         RateLimit rateLimit = new RateLimit(
-                positiveInt(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets()),
+                wholeNumber(env, RESET_LIMIT, RateLimit.DEFAULT.maxResets(), 1, RateLimit.MAX_RESETS,
+                        "a whole number from 1 to " + RateLimit.MAX_RESETS + " (to allow more resets a second, shorten RESET_WINDOW)"),
                 duration(env, RESET_WINDOW, RateLimit.DEFAULT.window()));
         Duration replayRetention = duration(env, REPLAY_RETENTION, DEFAULT_REPLAY_RETENTION);
         String fresh = env.getOrDefault(COMMIT_WHEN_FRESH, "").trim();
@@ -339,10 +340,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
             case "false", "no", "0" -> false;
             default -> throw new SettingsException(name + " must be true or false, got '" + value + "'.");
         };
-    }
-
-    private static int positiveInt(Map<String, String> env, String name, int defaultValue) {
-        return wholeNumber(env, name, defaultValue, 1, Integer.MAX_VALUE, "a positive whole number");
     }
 
     /** A whole number in [min, max] from {@code env}, or the default; otherwise an error saying what it must be. */

@@ -4,6 +4,11 @@ package cdn.preload.domain;
  * The reset itself, as a pure function: given the stored job (or none), a command and the record
  * time, the decision. It covers the checks that follow the replay lookup (existence, ownership,
  * rate limit) in the order the contract gives; the command's Id is already known to be well formed.
+ *
+ * <p>The command counts as of its record time, but never earlier than the job's last accepted reset
+ * (the contract's Trust rule): a command stamped by a clock that is behind counts with the resets
+ * around it, so that front ends whose clocks differ share one limit. The floor depends only on the
+ * job, so reprocessing decides the same, and commands stamped in ascending order keep their stamps.
  */
 public final class ResetDecision {
     private static final Decision NOT_FOUND = new Decision.Rejected(ErrorCode.INVALID_JOB_NOT_FOUND);
@@ -20,9 +25,11 @@ public final class ResetDecision {
         if (command.aliUid() == null || !command.aliUid().equals(current.aliUid())) {
             return PERMISSION_DENIED;
         }
-        if (!limit.allows(current.recentResets(), timestamp)) {
+        long[] recent = current.recentResets();
+        long time = recent.length == 0 ? timestamp : Math.max(timestamp, recent[recent.length - 1]);
+        if (!limit.allows(recent, time)) {
             return TOO_MANY_REQUESTS;
         }
-        return new Decision.Accepted(current.restarted(limit.record(current.recentResets(), timestamp)));
+        return new Decision.Accepted(current.restarted(limit.record(recent, time)));
     }
 }

@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p><b>An answer</b> is kept under the command's Id (24 ASCII bytes), RequestId (its length in 4
  * bytes, then UTF-8) and AliUid (UTF-8, or a byte 0xFF for none, never a byte of UTF-8 text). Its
- * value is the command's timestamp (8 bytes), then either
+ * value is the time it was answered (8 bytes: the command's record time, or the stream time then if
+ * later, so that a command dated in the past is remembered as long as any other), then either
  * <ul>
  * <li>2, a {@link StoredJob#DIGEST_LENGTH}-byte digest and a generation (8 bytes): a snapshot of the
  *     version of the job whose document has that digest, with the generation its header named. A
@@ -143,14 +144,14 @@ final class ReplayMemory {
     }
 
     /**
-     * Remembers that the command at {@code key}, at {@code timestamp}, was answered with a snapshot of
+     * Remembers that the command at {@code key} was answered at {@code timestamp} with a snapshot of
      * {@code job}, with its generation.
      */
     void rememberSnapshot(Bytes key, long timestamp, StoredJob job) {
         answers.put(key, snapshotValue(timestamp, job));
     }
 
-    /** Remembers that the command at {@code key}, at {@code timestamp}, was answered with {@code error}. */
+    /** Remembers that the command at {@code key} was answered at {@code timestamp} with {@code error}. */
     void rememberError(Bytes key, long timestamp, ErrorCode error) {
         answers.put(key, errorValue(timestamp, error));
     }

@@ -69,15 +69,18 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Encoded
     private Outcome answer(Record<byte[], Checked> record, ResetCommand command, Bytes key) {
         long timestamp = record.timestamp();
         Decision decision = ResetDecision.decide(jobs.get(command.id()), command, timestamp, rateLimit);
+        // Remembered from stream time at the latest: a command dated in the past is remembered for
+        // the whole retention all the same, not purged at the next run.
+        long answeredAt = Math.max(timestamp, context.currentStreamTimeMs());
         if (decision instanceof Decision.Accepted accepted) {
             StoredJob updated = accepted.updated();
             jobs.put(command.id(), updated);
-            memory.rememberSnapshot(key, timestamp, updated);
+            memory.rememberSnapshot(key, answeredAt, updated);
             context.forward(new Record<>(record.key(), JobState.of(updated), timestamp, new RecordHeaders()));
             return Outcome.snapshot(updated.snapshot(command.requestId()), false, updated.generation());
         }
         ErrorCode error = ((Decision.Rejected) decision).error();
-        memory.rememberError(key, timestamp, error);
+        memory.rememberError(key, answeredAt, error);
         return Outcome.error(error, Json.write(ErrorEvent.of(error, command.requestId(), command.id())), false);
     }
 }

@@ -45,7 +45,7 @@ public final class ResetTopology {
     /** Jobs by Id, with their generation and recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
     public static final String JOB_STORE = "jobs";
     /**
-     * Answers remembered for replays, each with its command's timestamp; its changelog is
+     * Answers remembered for replays, each with the time it was given; its changelog is
      * {@code <application.id>-remembered-answers-changelog}.
      */
     public static final String ANSWER_STORE = "remembered-answers";

@@ -261,7 +261,11 @@ class SettingsTest {
     @Test
     void badLimitsFailNamingTheSetting() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("RESET_LIMIT", "0")))
-                .hasMessage("RESET_LIMIT must be a positive whole number, got '0'.");
+                .hasMessage("RESET_LIMIT must be a whole number from 1 to 1000 (to allow more resets a second, shorten"
+                        + " RESET_WINDOW), got '0'.");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("RESET_LIMIT", "1001")))
+                .hasMessage("RESET_LIMIT must be a whole number from 1 to 1000 (to allow more resets a second, shorten"
+                        + " RESET_WINDOW), got '1001'.");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("RESET_WINDOW", "a minute")))
                 .hasMessage("RESET_WINDOW must be a positive duration such as 500ms, 60s, 5m, 24h, 1d or PT24H, got 'a minute'.");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("REPLAY_RETENTION", "0s")))

@@ -48,8 +48,23 @@ class RateLimitTest {
     }
 
     @Test
-    void aLimitBelowOneOrAnEmptyWindowIsRefused() {
+    void recordingForgetsResetsThatHaveLeftTheWindowSoAJobKeepsAtMostTheResetsOfOneWindow() {
+        assertThat(limit.record(new long[] {1_000, 5_000}, 11_000)).containsExactly(5_000, 11_000);
+
+        RateLimit high = new RateLimit(RateLimit.MAX_RESETS, Duration.ofSeconds(10));
+        long[] resets = new long[0];
+        for (long t = 0; t < 100_000; t += 100) { // a reset every 100 ms for 100 s, all accepted
+            assertThat(high.allows(resets, t)).isTrue();
+            resets = high.record(resets, t);
+        }
+        assertThat(resets).hasSize(100).startsWith(90_000).endsWith(99_900);
+    }
+
+    @Test
+    void aLimitBelowOneOrAboveTheHighestOrAnEmptyWindowIsRefused() {
         assertThatThrownBy(() -> new RateLimit(0, Duration.ofSeconds(1))).hasMessageContaining("maxResets");
+        assertThatThrownBy(() -> new RateLimit(RateLimit.MAX_RESETS + 1, Duration.ofSeconds(1)))
+                .hasMessageContaining("between 1 and 1000");
         assertThatThrownBy(() -> new RateLimit(1, Duration.ZERO)).hasMessageContaining("window");
     }
 }

@@ -49,8 +49,11 @@ class ResetDecisionTest {
         Job expected = new Job(ID, "example", 190007158391808L, OWNER, "testurl.com", "preload", "oss",
                 "665d3b48621bccf3fe29e1a7", 2, 0, 0, "invalid domain:test.com", "https://oss/failed", "2024-06-02T02:23:26Z");
 
+        assertThat(decide(new StoredJob(JOB, new long[] {T - 59_999}, 3), OWNER, T))
+                .isEqualTo(new Decision.Accepted(new StoredJob(expected, new long[] {T - 59_999, T}, 4)));
         assertThat(decide(new StoredJob(JOB, new long[] {T - 60_000}, 3), OWNER, T))
-                .isEqualTo(new Decision.Accepted(new StoredJob(expected, new long[] {T - 60_000, T}, 4)));
+                .as("a reset that has left the window is forgotten")
+                .isEqualTo(new Decision.Accepted(new StoredJob(expected, new long[] {T}, 4)));
     }
 
     @Test
@@ -74,5 +77,16 @@ class ResetDecisionTest {
     void aResetExactlyOneWindowOldNoLongerCounts() {
         StoredJob five = new StoredJob(JOB, new long[] {T - 60_000, T - 3, T - 2, T - 1, T});
         assertThat(decide(five, OWNER, T)).isInstanceOf(Decision.Accepted.class);
+    }
+
+    @Test
+    void aCommandStampedBeforeTheJobsLastAcceptedResetCountsAsOfThatReset() {
+        StoredJob five = new StoredJob(JOB, new long[] {T - 4, T - 3, T - 2, T - 1, T});
+        assertThat(decide(five, OWNER, T - 120_000)).as("two minutes behind, among the five")
+                .isEqualTo(new Decision.Rejected(ErrorCode.TOO_MANY_REQUESTS));
+
+        Decision accepted = decide(new StoredJob(JOB, new long[] {T}), OWNER, T - 120_000);
+        assertThat(accepted).isInstanceOfSatisfying(Decision.Accepted.class,
+                a -> assertThat(a.updated().recentResets()).containsExactly(T, T));
     }
 }

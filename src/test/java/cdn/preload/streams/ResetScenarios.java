@@ -618,6 +618,25 @@ abstract class ResetScenarios {
         assertError(h.answer(), EXAMPLE_ID, expectedError("r-5", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
     }
 
+    @Test
+    void frontEndsWhoseClocksDifferShareOneLimit() {
+        h.putJob(EXAMPLE_JOB);
+        for (int i = 0; i < 5; i++) {
+            h.reset("r-" + i, EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(120 + i));
+        }
+        h.snapshots(5);
+
+        // a front end whose clock is two minutes behind
+        h.reset("behind", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(5));
+        assertError(h.answer(), EXAMPLE_ID, expectedError("behind", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
+
+        // one window after the first of the five, a command from either counts from the last of them
+        h.reset("later", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(180));
+        assertSnapshot(h.answer(), expectedSnapshot("later"));
+        h.reset("behind-again", EXAMPLE_ID, EXAMPLE_UID, t0.plusSeconds(60));
+        assertError(h.answer(), EXAMPLE_ID, expectedError("behind-again", EXAMPLE_ID, ErrorCode.TOO_MANY_REQUESTS));
+    }
+
     // --- routing and order ---
 
     @Test

@@ -192,6 +192,20 @@ class ResetTopologyTest extends ResetScenarios {
     }
 
     @Test
+    void aCommandDatedInThePastIsRememberedForTheWholeRetentionAsAnyOther() {
+        fixture.putJob(EXAMPLE_JOB);
+        fixture.reset("now", OTHER_ID, EXAMPLE_UID, t0.plus(Duration.ofDays(2)));
+        fixture.answer();
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0); // dated two days, two retentions, back
+        ProcessorHarness.Answer first = fixture.answer();
+
+        fixture.driver.advanceWallClockTime(ReplayMemory.PURGE_INTERVAL);
+        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, t0);
+
+        assertThat(fixture.answer()).as("the first answer, not a second reset").isEqualTo(first);
+    }
+
+    @Test
     void thePurgeGoesRoundTheStoreASliceAtATime() {
         fixture.putJob(EXAMPLE_JOB);
         for (int i = 0; i < 2_500; i++) {
