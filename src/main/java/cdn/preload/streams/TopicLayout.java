@@ -30,6 +30,12 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
      */
     public static final int MIN_OUTPUT_BYTES = 16 * 1024;
     /**
+     * The smallest limit the snapshots and job states topics may have: room for a job of
+     * {@link #MAX_JOB_BYTES}, so that every job stored, under whatever limits it was stored, has a
+     * snapshot and a state that fit.
+     */
+    public static final int MIN_JOB_OUTPUT_BYTES = TopicLayout.MAX_JOB_BYTES + TopicLayout.SNAPSHOT_ROOM + 1024;
+    /**
      * The TopologyTestDriver's world: one partition per topic, and no size limit (the driver enforces
      * none).
      */
@@ -44,7 +50,8 @@ public record TopicLayout(int inputPartitions, int maxErrorBytes, int maxDeadLet
     static final int MAX_JOB_BYTES = 256 * 1024;
     /**
      * What a snapshot adds to its job's document: the RequestId (escaped), and what merged counters
-     * may add to the document (a job state adds less: its Generation).
+     * may add to the document (a job state adds less: its Generation). The record's key, header and
+     * framing take less than another KiB.
      */
     private static final int SNAPSHOT_ROOM = 4 * 1024;
     /**

@@ -120,8 +120,8 @@ public final class TopicSetup {
         }
         return new TopicLayout(partitions, outputLimit(byRole.get(TopicDefinitions.ERRORS), configs, maxRequestSize, compressed),
                 outputLimit(byRole.get(TopicDefinitions.DLQ), configs, maxRequestSize, compressed),
-                outputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed),
-                outputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed),
+                jobOutputLimit(byRole.get(TopicDefinitions.SNAPSHOTS), configs, maxRequestSize, compressed),
+                jobOutputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed),
                 reroutedLimit(List.of(byRole.get(TopicDefinitions.JOBS), byRole.get(TopicDefinitions.PROGRESS)), configs,
                         maxRequestSize, compressed));
     }
@@ -164,15 +164,31 @@ public final class TopicSetup {
 
     private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
                                    boolean compressed) {
+        return outputLimit(topic, configs, maxRequestSize, compressed, TopicLayout.MIN_OUTPUT_BYTES, "");
+    }
+
+    /**
+     * The limit of a topic that carries whole jobs (snapshots, job states): never below what the
+     * largest job needs, so that no job stored earlier, under a larger limit, makes a record the
+     * broker refuses (the processor would stop on it at every start).
+     */
+    private static int jobOutputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
+                                      boolean compressed) {
+        return outputLimit(topic, configs, maxRequestSize, compressed, TopicLayout.MIN_JOB_OUTPUT_BYTES,
+                " (room for a job of 256 KiB, the largest the processor stores)");
+    }
+
+    private static int outputLimit(TopicDefinition topic, Map<String, Config> configs, int maxRequestSize,
+                                   boolean compressed, int min, String why) {
         int topicLimit = topicLimit(topic, configs);
         int max = Math.min(topicLimit, maxRequestSize);
         if (compressed) {
             max -= max / 100 + 1024; // lz4's worst case is under 0.4% and 20 bytes; gzip's and zstd's less
         }
-        if (max < TopicLayout.MIN_OUTPUT_BYTES) {
+        if (max < min) {
             throw new KafkaSetupException(topic.name() + " takes records of at most " + max + " bytes (max.message.bytes "
                     + topicLimit + ", the producer's max.request.size " + maxRequestSize + "); the processor needs at least "
-                    + TopicLayout.MIN_OUTPUT_BYTES + ".");
+                    + min + why + ".");
         }
         return max;
     }

@@ -9,8 +9,10 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.TopicLayout;
 import cdn.preload.streams.Topics;
+import cdn.preload.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,5 +159,30 @@ class TopicSetupIT {
         assertThatThrownBy(() -> TopicSetup.layout(admin, tiny, 2_097_152)).isInstanceOf(KafkaSetupException.class)
                 .hasMessage(dlq + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
                         + " max.request.size 2097152); the processor needs at least 16384.");
+    }
+
+    @Test
+    void theLayoutRefusesSnapshotsOrStatesTopicsWithoutRoomForTheLargestJob() throws Exception {
+        for (String role : List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.STATE)) {
+            List<TopicDefinition> definitions = fresh();
+            TopicSetup.ensure(admin, definitions);
+            String lowered = role(definitions, role).name();
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, lowered);
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", "200000"), AlterConfigOp.OpType.SET)))).all().get();
+            Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias("the broker to show the lowered limit").ignoreExceptions()
+                    .until(() -> "200000".equals(admin.describeConfigs(List.of(topic)).all().get().get(topic)
+                            .get("max.message.bytes").value()));
+
+            assertThatThrownBy(() -> TopicSetup.layout(admin, definitions, 2_097_152)).isInstanceOf(KafkaSetupException.class)
+                    .hasMessage(lowered + " takes records of at most 200000 bytes (max.message.bytes 200000, the producer's"
+                            + " max.request.size 2097152); the processor needs at least " + TopicLayout.MIN_JOB_OUTPUT_BYTES
+                            + " (room for a job of 256 KiB, the largest the processor stores).");
+        }
+        List<TopicDefinition> definitions = fresh();
+        TopicSetup.ensure(admin, definitions);
+        assertThatThrownBy(() -> TopicSetup.layout(admin, definitions, 100_000)).as("the producer's limit too")
+                .isInstanceOf(KafkaSetupException.class).hasMessageContaining("max.request.size 100000")
+                .hasMessageContaining("room for a job of 256 KiB");
     }
 }
