@@ -23,7 +23,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * absent), and its Id is well formed (step 2: otherwise an error event). A valid command goes on
  * keyed by its Id, marked for re-routing when it is not on the partition where its job is kept.
  *
- * <p>An error event here is keyed by the command record's own key; a key too large for the errors
+ * <p>An error event here is keyed by the command's Id when it is a valid one (a command that does not
+ * parse may still name one), else by the command record's own key; a key too large for the errors
  * topic together with the event is cut to what fits.
  */
 final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
@@ -51,7 +52,8 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
             command = CommandParser.parse(record.value());
         } catch (UnparseableCommandException e) {
             String requestId = e.requestId() != null ? e.requestId() : assignedRequestId();
-            refuse(record, ErrorCode.INVALID_PARAMETER, ErrorEvent.unparseable(requestId, e.id(), e.getMessage()), start);
+            byte[] key = JobId.isValid(e.id()) ? TopicLayout.keyOf(e.id()) : record.key();
+            refuse(record, key, ErrorCode.INVALID_PARAMETER, ErrorEvent.unparseable(requestId, e.id(), e.getMessage()), start);
             context().forward(DeadLetter.of(record, source(), UnparseableCommandException.class.getName(), e.getMessage(),
                     layout.maxDeadLetterBytes()));
             observer.deadLettered("commands", e.getMessage());
@@ -63,7 +65,7 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
         String id = command.id();
         if (!JobId.isValid(id)) {
             ErrorCode error = ErrorCode.INVALID_PARAMETER_OBJECT_ID;
-            refuse(record, error, ErrorEvent.of(error, command.requestId(), id), start);
+            refuse(record, record.key(), error, ErrorEvent.of(error, command.requestId(), id), start);
             return;
         }
         byte[] key = TopicLayout.isKeyOf(record.key(), id) ? record.key() : TopicLayout.keyOf(id);
@@ -75,9 +77,8 @@ final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], C
         }
     }
 
-    private void refuse(Record<byte[], byte[]> record, ErrorCode code, ErrorEvent error, long start) {
+    private void refuse(Record<byte[], byte[]> record, byte[] key, ErrorCode code, ErrorEvent error, long start) {
         byte[] document = Json.write(error);
-        byte[] key = record.key();
         long room = layout.maxErrorBytes() - TopicLayout.recordBytes(null, document, 0);
         if (key != null && key.length > room) {
             key = Arrays.copyOf(key, (int) Math.max(0, room));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -28,10 +29,18 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
     private static final int MAX_GENERATION_DIGITS = 19;
     private final TopicLayout layout;
     private final ResetObserver observer;
+    private final EarlyCommits.Part earlyCommit;
 
-    JobChecker(TopicLayout layout, ResetObserver observer) {
+    JobChecker(TopicLayout layout, ResetObserver observer, EarlyCommits earlyCommits) {
         this.layout = layout;
         this.observer = observer;
+        this.earlyCommit = earlyCommits.part();
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Checked> context) {
+        super.init(context);
+        earlyCommit.init(context);
     }
 
     @Override
@@ -165,5 +174,10 @@ final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Check
         }
         context().forward(new Record<>(record.key(), new Checked.JobChange(job, document, generation, origin, elsewhere),
                 record.timestamp(), headers));
+        if (elsewhere) {
+            // Re-routed, it reaches the job store only once committed: as a re-routed command, so that
+            // the commands that follow it find the job.
+            earlyCommit.forwarded(record.timestamp());
+        }
     }
 }

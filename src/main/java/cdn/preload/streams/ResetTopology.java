@@ -98,7 +98,7 @@ public final class ResetTopology {
 
         Map<String, KStream<byte[], Checked>> jobs = builder
                 .stream(topics.jobs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("jobs-source"))
-                .process(() -> new JobChecker(layout, observer), Named.as("check-job"))
+                .process(() -> new JobChecker(layout, observer, earlyCommits), Named.as("check-job"))
                 .split(Named.as(JOB))
                 .branch((key, checked) -> checked instanceof DeadLetter, Branched.withConsumer(letters ->
                         letters.to(topics.deadLetters(), written("jobs-dlq-sink")), DEAD_LETTER))

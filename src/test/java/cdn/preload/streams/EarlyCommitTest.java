@@ -4,6 +4,7 @@ import static cdn.preload.streams.Examples.EXAMPLE_ID;
 import static cdn.preload.streams.Examples.EXAMPLE_UID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.domain.Json;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.StoredJob;
@@ -189,6 +190,28 @@ class EarlyCommitTest {
         assertThat(context.committed()).as("a command already home: its answer asks, in the reset step").isFalse();
     }
 
+    @Test
+    void aJobOnItsWayToItsJobsPartitionIsCommittedEarlySoThatTheCommandsThatFollowFindIt() {
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(NOW);
+        JobChecker checker = new JobChecker(new TopicLayout(2, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Integer.MAX_VALUE, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES), ResetObserver.NONE, new EarlyCommits(FRESH));
+        checker.init(context);
+        int home = TopicLayout.partitionOf(KEY, 2);
+        byte[] job = Json.write(Examples.EXAMPLE_JOB);
+
+        context.setRecordMetadata("preload-jobs", 1 - home, 7);
+        checker.process(new Record<>(KEY, job, NOW));
+        assertThat(((Checked.JobChange) context.forwarded().get(0).record().value()).elsewhere()).isTrue();
+        assertThat(context.committed()).isTrue();
+
+        context.resetCommit();
+        context.setCurrentSystemTimeMs(NOW + 20);
+        context.setRecordMetadata("preload-jobs", home, 8);
+        checker.process(new Record<>(KEY, job, NOW + 20));
+        assertThat(context.committed()).as("a job already home is in its store at once").isFalse();
+    }
+
     /** A command checker of {@link #FRESH} reading offset 7 of the commands topic, at {@link #NOW}. */
     private static CommandChecker checker(MockProcessorContext<byte[], Checked> context) {
         context.setCurrentSystemTimeMs(NOW);
@@ -255,6 +278,7 @@ class EarlyCommitTest {
         ResetProcessor processor = new ResetProcessor(new RateLimit(1000, Duration.ofMinutes(1)), Duration.ofHours(24),
                 ResetObserver.NONE, earlyCommits);
         processor.init(context);
+        context.setCurrentStreamTimeMs(0); // Kafka Streams sets it before each record: here, no record is later than its own time
         return processor;
     }
 

@@ -728,6 +728,20 @@ abstract class ResetScenarios {
     }
 
     @Test
+    void unparseableCommandWhoseIdIsValidIsAnsweredKeyedByThatId() {
+        byte[] value = bytes("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":42}");
+
+        h.send(bytes("some-other-key"), value, t0);
+
+        assertError(h.answer(), EXAMPLE_ID, json("""
+                {"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","HttpStatusCode":400,"Code":"InvalidParameter",
+                 "Message":"Field \\"AliUid\\" must be a string, not a number.",
+                 "Description":"The command could not be parsed. It must be a JSON object whose RequestId, Id and AliUid are strings."}
+                """));
+        assertThat(h.deadLetters(1).get(0).key()).isEqualTo(bytes("some-other-key"));
+    }
+
+    @Test
     void commandWithoutValueAnswers400WithAnAssignedRequestIdAndGoesToTheDeadLetterQueue() {
         Position position = h.send(bytes("k"), (byte[]) null, t0);
 
