@@ -150,14 +150,14 @@ class ProgressRaceIT {
                 assertThat(problems).as("job states showing another generation's counters").isEmpty();
 
                 Map<String, Double> metrics = HttpApiIT.scrape(HttpApiIT.get(fixture.http("/metrics")).body());
-                double fenced = metrics.get("preload_progress_reports_total{outcome=\"fenced\"}");
-                double counted = fenced + metrics.get("preload_progress_reports_total{outcome=\"applied\"}")
-                        + metrics.get("preload_progress_reports_total{outcome=\"unchanged\"}");
+                double fenced = metrics.get("preload_progress_reports_processed_total{outcome=\"fenced\"}");
+                double counted = fenced + metrics.get("preload_progress_reports_processed_total{outcome=\"applied\"}")
+                        + metrics.get("preload_progress_reports_processed_total{outcome=\"unchanged\"}");
                 System.out.printf("[progress race] %d reports, %.0f fenced, %d job states, %s resets accepted%n",
                         reports.size(), fenced, states.values().stream().mapToInt(List::size).sum(), accepted);
                 assertThat(fenced).as("stale reports fenced: the race took place").isPositive();
                 assertThat(counted).as("reports applied, unchanged or fenced").isGreaterThanOrEqualTo(reports.size());
-                assertThat(metrics.get("preload_progress_reports_total{outcome=\"dead-lettered\"}")).isZero();
+                assertThat(metrics.get("preload_progress_reports_processed_total{outcome=\"dead-lettered\"}")).isZero();
             }
         }
     }
