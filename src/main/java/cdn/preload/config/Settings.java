@@ -285,6 +285,11 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         kafka.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE));
         // All RocksDB stores of an instance share one memory budget (ROCKSDB_MEMORY_MB).
         kafka.setProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+        // GET /jobs/{Id} reads only committed state: a store's writes wait in a transaction buffer until
+        // their transaction commits (KIP-892), so no query shows a change that a crash rolls back; and
+        // after a crash, the stores are no longer wiped and restored from their changelogs.
+        kafka.setProperty(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
+        kafka.setProperty(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
         // Stores and internal topics keep the names the topology gives them, across versions.
         kafka.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         return kafka;
