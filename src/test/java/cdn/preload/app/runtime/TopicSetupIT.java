@@ -9,17 +9,22 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.TopicLayout;
 import cdn.preload.streams.Topics;
+import cdn.preload.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +63,32 @@ class TopicSetupIT {
 
     private static TopicDefinition role(List<TopicDefinition> definitions, String role) {
         return definitions.stream().filter(definition -> definition.role().equals(role)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Sets a topic's {@code max.message.bytes} and waits until the broker shows it: the controller
+     * has the change when the request returns, and the broker that answers applies it a moment later
+     * (for a topic created a moment ago, it may not even know the topic yet).
+     */
+    private static void setMaxMessageBytes(String topic, int bytes) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)), AlterConfigOp.OpType.SET))))
+                .all().get();
+        Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias(topic + " to show max.message.bytes " + bytes)
+                .until(() -> maxMessageBytes(resource), Integer.toString(bytes)::equals);
+    }
+
+    /** The topic's {@code max.message.bytes} as the broker shows it; null while it does not know the topic. */
+    private static String maxMessageBytes(ConfigResource topic) throws Exception {
+        try {
+            return admin.describeConfigs(List.of(topic)).all().get().get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Test
@@ -114,13 +145,9 @@ class TopicSetupIT {
     void theLayoutIsReadFromTheClusterAndEachLimitIsTheSmallerOfTopicAndProducer() throws Exception {
         List<TopicDefinition> definitions = fresh();
         TopicSetup.ensure(admin, definitions);
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                        role(definitions, TopicDefinitions.ERRORS).name()),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "65536"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(role(definitions, TopicDefinitions.ERRORS).name(), 65_536);
         // An input topic that takes less than the broker's default: re-routed records are kept as small.
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                        role(definitions, TopicDefinitions.PROGRESS).name()),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "500000"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(role(definitions, TopicDefinitions.PROGRESS).name(), 500_000);
 
         TopicLayout layout = TopicSetup.layout(admin, definitions, 2_097_152);
         TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
@@ -152,8 +179,7 @@ class TopicSetupIT {
         List<TopicDefinition> tiny = fresh();
         TopicSetup.ensure(admin, tiny);
         String dlq = role(tiny, TopicDefinitions.DLQ).name();
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(dlq, 1000);
         assertThatThrownBy(() -> TopicSetup.layout(admin, tiny, 2_097_152)).isInstanceOf(KafkaSetupException.class)
                 .hasMessage(dlq + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
                         + " max.request.size 2097152); the processor needs at least 16384.");
