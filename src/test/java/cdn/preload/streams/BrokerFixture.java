@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -80,6 +81,14 @@ final class BrokerFixture implements ProcessorHarness {
 
     /** With {@code extraEnv} added to the processor's environment. */
     BrokerFixture(String bootstrapServers, Map<String, String> extraEnv) {
+        this(bootstrapServers, extraEnv, UnaryOperator.identity());
+    }
+
+    /**
+     * With the topics created as {@code asCreated} makes each definition of {@code topics/} (as an
+     * operator may create them otherwise, say with more partitions).
+     */
+    BrokerFixture(String bootstrapServers, Map<String, String> extraEnv, UnaryOperator<TopicDefinition> asCreated) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try {
             stateDir = Files.createTempDirectory("preload-it-state");
@@ -96,8 +105,9 @@ final class BrokerFixture implements ProcessorHarness {
         env.putAll(RunTopics.env(RunTopics.suffixed(suffix)));
         env.putAll(extraEnv);
         settings = Settings.fromEnvironment(env);
+        List<TopicDefinition> created = TopicDefinitions.forTopics(settings.topics()).stream().map(asCreated).toList();
         try (Admin admin = Admin.create(settings.kafka())) {
-            TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
+            TopicSetup.Report report = TopicSetup.ensure(admin, created);
             if (!report.ok()) {
                 throw new IllegalStateException(report.errors().toString());
             }
@@ -111,7 +121,7 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.STATE, TopicDefinitions.ERRORS,
                 TopicDefinitions.DLQ);
-        for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
+        for (TopicDefinition output : created.stream()
                 .filter(definition -> outputRoles.contains(definition.role())).toList()) {
             received.put(output.name(), new ArrayDeque<>());
             for (PartitionInfo partition : awaitPartitions(output)) {

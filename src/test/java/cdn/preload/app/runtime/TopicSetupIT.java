@@ -13,6 +13,8 @@ import cdn.preload.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,6 +141,48 @@ class TopicSetupIT {
                 snapshots.name() + ": retention.ms is 1000, topics/snapshots.properties says 604800000");
         assertThat(admin.describeTopics(List.of(jobs.name())).allTopicNames().get().get(jobs.name()).partitions())
                 .hasSize(2);
+    }
+
+    @Test
+    void readinessCallsAProblemOnlyWhatStopsTheProcessorAndWarnsOfWhatElseDiffersFromTopics() throws Exception {
+        List<TopicDefinition> definitions = fresh();
+        List<NewTopic> others = new ArrayList<>();
+        for (String input : List.of(TopicDefinitions.JOBS, TopicDefinitions.COMMANDS, TopicDefinitions.PROGRESS)) {
+            TopicDefinition topic = role(definitions, input);
+            others.add(new NewTopic(topic.name(), Optional.of(12), Optional.empty()).configs(topic.configs()));
+        }
+        TopicDefinition snapshots = role(definitions, TopicDefinitions.SNAPSHOTS);
+        Map<String, String> shortLived = new HashMap<>(snapshots.configs());
+        shortLived.put("retention.ms", "1000");
+        others.add(new NewTopic(snapshots.name(), Optional.of(snapshots.partitions()), Optional.empty()).configs(shortLived));
+        admin.createTopics(others).all().get();
+        TopicDefinition dlq = role(definitions, TopicDefinitions.DLQ);
+        List<TopicDefinition> allButTheDlq = definitions.stream().filter(definition -> definition != dlq).toList();
+        TopicSetup.ensure(admin, allButTheDlq);
+        awaitDescribed(allButTheDlq);
+
+        TopicSetup.Readiness startedWithTwelve = TopicSetup.readiness(admin, definitions, 12);
+        TopicSetup.Readiness startedWithSix = TopicSetup.readiness(admin, definitions, 6);
+
+        List<String> warnings = List.of(
+                role(definitions, TopicDefinitions.JOBS).name() + ": has 12 partitions, topics/jobs.properties says 6",
+                role(definitions, TopicDefinitions.COMMANDS).name() + ": has 12 partitions, topics/commands.properties says 6",
+                role(definitions, TopicDefinitions.PROGRESS).name() + ": has 12 partitions, topics/progress.properties says 6",
+                snapshots.name() + ": retention.ms is 1000, topics/snapshots.properties says 604800000");
+        assertThat(startedWithTwelve).isEqualTo(new TopicSetup.Readiness(List.of(dlq.name() + ": missing (dlq topic)"), warnings));
+        String restart = " partitions, the processor started with 6 (restart it once the jobs, commands and progress topics"
+                + " have the same number)";
+        assertThat(startedWithSix).isEqualTo(new TopicSetup.Readiness(List.of(dlq.name() + ": missing (dlq topic)",
+                role(definitions, TopicDefinitions.JOBS).name() + ": has 12" + restart,
+                role(definitions, TopicDefinitions.COMMANDS).name() + ": has 12" + restart,
+                role(definitions, TopicDefinitions.PROGRESS).name() + ": has 12" + restart), warnings));
+    }
+
+    /** Waits until the broker that answers knows the topics (it learns of a new topic a moment after the controller). */
+    private static void awaitDescribed(List<TopicDefinition> topics) {
+        List<String> names = topics.stream().map(TopicDefinition::name).toList();
+        Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias("the broker to know " + names)
+                .until(() -> admin.listTopics().names().get().containsAll(names));
     }
 
     @Test
