@@ -20,13 +20,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -43,6 +49,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -73,6 +81,14 @@ final class BrokerFixture implements ProcessorHarness {
 
     /** With {@code extraEnv} added to the processor's environment. */
     BrokerFixture(String bootstrapServers, Map<String, String> extraEnv) {
+        this(bootstrapServers, extraEnv, UnaryOperator.identity());
+    }
+
+    /**
+     * With the topics created as {@code asCreated} makes each definition of {@code topics/} (as an
+     * operator may create them otherwise, say with more partitions).
+     */
+    BrokerFixture(String bootstrapServers, Map<String, String> extraEnv, UnaryOperator<TopicDefinition> asCreated) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try {
             stateDir = Files.createTempDirectory("preload-it-state");
@@ -89,8 +105,9 @@ final class BrokerFixture implements ProcessorHarness {
         env.putAll(RunTopics.env(RunTopics.suffixed(suffix)));
         env.putAll(extraEnv);
         settings = Settings.fromEnvironment(env);
+        List<TopicDefinition> created = TopicDefinitions.forTopics(settings.topics()).stream().map(asCreated).toList();
         try (Admin admin = Admin.create(settings.kafka())) {
-            TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
+            TopicSetup.Report report = TopicSetup.ensure(admin, created);
             if (!report.ok()) {
                 throw new IllegalStateException(report.errors().toString());
             }
@@ -104,7 +121,7 @@ final class BrokerFixture implements ProcessorHarness {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<String> outputRoles = List.of(TopicDefinitions.SNAPSHOTS, TopicDefinitions.STATE, TopicDefinitions.ERRORS,
                 TopicDefinitions.DLQ);
-        for (TopicDefinition output : TopicDefinitions.forTopics(topics()).stream()
+        for (TopicDefinition output : created.stream()
                 .filter(definition -> outputRoles.contains(definition.role())).toList()) {
             received.put(output.name(), new ArrayDeque<>());
             for (PartitionInfo partition : awaitPartitions(output)) {
@@ -126,6 +143,53 @@ final class BrokerFixture implements ProcessorHarness {
 
     KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * Waits until this processor and {@code others} (instances of the same application) have settled
+     * after one of them joined or left: all RUNNING, each owning the partitions that every instance's
+     * metadata says it owns, and the group stable with all their consumers. A join is two rebalances
+     * under the cooperative protocol (the partitions that move are revoked in the first and assigned
+     * in the second), and between them each instance may report RUNNING for a moment: only the
+     * second's end is settled.
+     */
+    void awaitSettled(KafkaStreams... others) {
+        List<KafkaStreams> instances = new ArrayList<>();
+        instances.add(streams);
+        instances.addAll(List.of(others));
+        String group = settings.kafka().getProperty("application.id");
+        try (Admin admin = Admin.create(settings.kafka())) {
+            Wait.atMost(WAIT, Duration.ofMillis(100)).alias(instances.size() + " instances to settle")
+                    .until(() -> settled(instances, admin, group));
+        }
+    }
+
+    private static boolean settled(List<KafkaStreams> instances, Admin admin, String group) throws Exception {
+        if (!instances.stream().allMatch(instance -> instance.state() == KafkaStreams.State.RUNNING)) {
+            return false;
+        }
+        Set<Set<TopicPartition>> owned = new HashSet<>();
+        int consumers = 0;
+        for (KafkaStreams instance : instances) {
+            Set<TopicPartition> partitions = new HashSet<>();
+            for (ThreadMetadata thread : instance.metadataForLocalThreads()) {
+                consumers++;
+                thread.activeTasks().forEach(task -> partitions.addAll(task.topicPartitions()));
+            }
+            if (!partitions.isEmpty()) {
+                owned.add(partitions);
+            }
+        }
+        for (KafkaStreams instance : instances) {
+            Set<Set<TopicPartition>> said = instance.metadataForAllStreamsClients().stream()
+                    .map(StreamsMetadata::topicPartitions).filter(partitions -> !partitions.isEmpty())
+                    .collect(Collectors.toSet());
+            if (!said.equals(owned)) {
+                return false;
+            }
+        }
+        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        return description.groupState() == GroupState.STABLE && description.members().size() == consumers;
     }
 
     /** The processor's HTTP interface. */

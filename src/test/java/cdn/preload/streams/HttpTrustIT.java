@@ -45,8 +45,9 @@ class HttpTrustIT extends RealProcessorTest {
             other.start();
             URI one = fixture.http("");
             URI two = URI.create("http://127.0.0.1:" + other.httpPort());
-            fixture.await(() -> other.streams().state() == KafkaStreams.State.RUNNING
-                    && ask(one, EXAMPLE_ID, EXAMPLE_UID, fixture.token()).status() == 200
+            // Settled first: a query between the two rebalances of the second's join is answered 503.
+            fixture.awaitSettled(other.streams());
+            fixture.await(() -> ask(one, EXAMPLE_ID, EXAMPLE_UID, fixture.token()).status() == 200
                     && ask(two, EXAMPLE_ID, EXAMPLE_UID, fixture.token()).status() == 200, "both instances to answer the job");
 
             for (URI instance : List.of(one, two)) {

@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /health/live}: 200 unless the Streams client has failed or stopped;</li>
- *   <li>{@code GET /health/ready}: 200 only when it is RUNNING and the topics exist as {@code topics/}
- *       defines them (checked in the background);</li>
+ *   <li>{@code GET /health/ready}: 200 only when it is RUNNING and nothing about the topics stops it
+ *       (checked in the background); what only differs from {@code topics/} is shown as warnings;</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
  *   <li>{@code GET /jobs/{Id}?AliUid=...}: the job, in GetScheduledPreloadJob's shape, with its
  *       generation in the header {@value #GENERATION_HEADER}, for a caller with the bearer token
@@ -86,7 +86,7 @@ public final class HttpApi implements AutoCloseable {
 
     private final Settings.Http settings;
     private final PrometheusMeterRegistry registry;
-    private final Supplier<List<String>> topicCheck;
+    private final Supplier<TopicStatus> topicCheck;
     private final Server server;
     private final ServerConnector connector;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -100,20 +100,34 @@ public final class HttpApi implements AutoCloseable {
     private final byte[] tokenDigest;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
-    private volatile TopicCheck topics = new TopicCheck(List.of("not checked yet"), System.nanoTime());
+    private volatile TopicCheck topics = new TopicCheck(new TopicStatus(List.of("not checked yet"), List.of()),
+            System.nanoTime());
 
-    /** The last check of the topics: what did not match, and when it finished. */
-    private record TopicCheck(List<String> problems, long finishedNanos) {
+    /**
+     * What a check of the topics found.
+     *
+     * @param problems what stops this instance from doing its work: it is not ready while there are any
+     * @param warnings what differs from {@code topics/} without stopping it: shown, and ready all the same
+     */
+    public record TopicStatus(List<String> problems, List<String> warnings) {
+        public TopicStatus {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** The last check of the topics: what it found, and when it finished. */
+    private record TopicCheck(TopicStatus status, long finishedNanos) {
     }
 
     /**
      * Binds the port at once, so that it is known before the Streams client is made; serves once
      * {@link #start() started}.
      *
-     * @param topicCheck what does not match {@code topics/} on the cluster (called in the background)
+     * @param topicCheck the topics' problems and warnings (called in the background)
      * @throws HttpSetupException when the port cannot be bound
      */
-    public HttpApi(Settings.Http settings, PrometheusMeterRegistry registry, Supplier<List<String>> topicCheck) {
+    public HttpApi(Settings.Http settings, PrometheusMeterRegistry registry, Supplier<TopicStatus> topicCheck) {
         this.settings = settings;
         this.registry = registry;
         this.topicCheck = topicCheck;
@@ -229,33 +243,38 @@ public final class HttpApi implements AutoCloseable {
     private void ready(Response response, Callback callback) {
         KafkaStreams current = streams;
         KafkaStreams.State state = current == null ? KafkaStreams.State.CREATED : current.state();
-        List<String> problems = topicProblems();
-        boolean ready = state == KafkaStreams.State.RUNNING && problems.isEmpty();
+        TopicStatus topics = topicStatus();
+        boolean ready = state == KafkaStreams.State.RUNNING && topics.problems().isEmpty();
         ObjectNode body = status(ready, state);
-        body.putPOJO("topics", problems.isEmpty() ? "as defined" : problems);
+        body.putPOJO("topics", !topics.problems().isEmpty() ? topics.problems()
+                : topics.warnings().isEmpty() ? "as defined" : "usable");
+        if (!topics.warnings().isEmpty()) {
+            body.putPOJO("warnings", topics.warnings());
+        }
         send(response, callback, ready ? 200 : 503, body);
     }
 
     /** What the last check found; a check that has not finished for three intervals is a problem too. */
-    private List<String> topicProblems() {
+    private TopicStatus topicStatus() {
         TopicCheck last = topics;
         long age = System.nanoTime() - last.finishedNanos();
         if (age > 3 * READINESS_INTERVAL.toNanos()) {
-            return List.of("not checked for " + TimeUnit.NANOSECONDS.toSeconds(age) + " s (the cluster does not answer)");
+            return new TopicStatus(List.of("not checked for " + TimeUnit.NANOSECONDS.toSeconds(age)
+                    + " s (the cluster does not answer)"), List.of());
         }
-        return last.problems();
+        return last.status();
     }
 
     /** Runs on the readiness thread, never on a request's. */
     private void checkTopics() {
-        List<String> problems;
+        TopicStatus status;
         try {
-            problems = topicCheck.get();
+            status = topicCheck.get();
         } catch (RuntimeException e) {
             LOG.warn("Cannot check the topics for readiness", e);
-            problems = List.of("cannot check the topics (the processor's log says why)");
+            status = new TopicStatus(List.of("cannot check the topics (the processor's log says why)"), List.of());
         }
-        topics = new TopicCheck(problems, System.nanoTime());
+        topics = new TopicCheck(status, System.nanoTime());
     }
 
     private void job(Request request, Response response, Callback callback) {

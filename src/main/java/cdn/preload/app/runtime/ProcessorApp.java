@@ -2,6 +2,7 @@ package cdn.preload.app.runtime;
 
 import cdn.preload.app.http.HttpApi;
 import cdn.preload.config.Settings;
+import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.ResetObserver;
 import cdn.preload.streams.ResetTopology;
@@ -60,18 +61,23 @@ public final class ProcessorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The topics as the processor read them at start. */
+    private final TopicLayout layout;
     /** The readiness check's client, made on its first check. */
     private Admin admin;
+    /** What the last look at the topics found, so that each change is logged once. */
+    private TopicSetup.Readiness lastSeen = new TopicSetup.Readiness(List.of(), List.of());
 
     private ProcessorApp(Settings settings) {
-        http = settings.http().enabled() ? new HttpApi(settings.http(), registry, this::topicProblems) : null;
+        http = settings.http().enabled() ? new HttpApi(settings.http(), registry, this::topicStatus) : null;
         Settings effective = settings;
         if (http != null && settings.kafka().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
             effective = settings.withKafkaProperty(StreamsConfig.APPLICATION_SERVER_CONFIG,
                     advertisedHost(settings.http().host()) + ":" + http.port());
         }
         this.settings = effective;
-        streams = createStreams(effective, layout(effective), new OutcomeMetrics(registry));
+        layout = readLayout(effective);
+        streams = createStreams(effective, layout, new OutcomeMetrics(registry));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -170,17 +176,39 @@ public final class ProcessorApp implements AutoCloseable {
         registry.close();
     }
 
-    /** What does not match {@code topics/} on the cluster, for readiness: called on the HTTP interface's checking thread. */
-    private List<String> topicProblems() {
+    /**
+     * The topics as readiness sees them ({@link TopicSetup#readiness}): what stops this instance, and
+     * what only differs from {@code topics/}. Called on the HTTP interface's checking thread.
+     */
+    private HttpApi.TopicStatus topicStatus() {
         synchronized (this) {
             if (closed.get()) {
-                return List.of("the processor is closing");
+                return new HttpApi.TopicStatus(List.of("the processor is closing"), List.of());
             }
             if (admin == null) {
                 admin = KafkaClients.admin(settings);
             }
         }
-        return TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics())).errors();
+        TopicSetup.Readiness readiness = TopicSetup.readiness(admin, TopicDefinitions.forTopics(settings.topics()),
+                layout.inputPartitions());
+        logChanges(readiness);
+        return new HttpApi.TopicStatus(readiness.problems(), readiness.warnings());
+    }
+
+    /** Logs what the topics' problems and warnings became, once per change. */
+    private synchronized void logChanges(TopicSetup.Readiness now) {
+        if (!now.problems().equals(lastSeen.problems())) {
+            if (now.problems().isEmpty()) {
+                LOG.info("The topics are usable again.");
+            } else {
+                LOG.warn("Not ready, because of the topics: {}", now.problems());
+            }
+        }
+        if (!now.warnings().equals(lastSeen.warnings()) && !now.warnings().isEmpty()) {
+            LOG.warn("Topic warnings (the processor works with the topics as they are; 'topics check' compares them"
+                    + " with topics/ in full): {}", now.warnings());
+        }
+        lastSeen = now;
     }
 
     /** The Streams client with the processor's topology and failure policy, for topics laid out as {@code layout} says. */
@@ -207,15 +235,25 @@ public final class ProcessorApp implements AutoCloseable {
         return cause.toString();
     }
 
-    /** The topics as the cluster has them: their partitions and the largest records they take. */
-    private static TopicLayout layout(Settings settings) {
+    /**
+     * The topics as the cluster has them: their partitions and the largest records they take. What
+     * differs from {@code topics/} without stopping the processor is logged as a warning.
+     */
+    private TopicLayout readLayout(Settings settings) {
         Map<String, Object> producer = new StreamsConfig(settings.kafka()).getProducerConfigs("layout");
         // Always set: the settings give it a default, which a producer.-prefixed one overrides.
         int maxRequestSize = Integer.parseInt(String.valueOf(producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).trim());
         Object compression = producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
         boolean compressed = compression != null && !"none".equals(String.valueOf(compression).trim());
-        try (Admin admin = KafkaClients.admin(settings)) {
-            return TopicSetup.layout(admin, TopicDefinitions.forTopics(settings.topics()), maxRequestSize, compressed);
+        List<TopicDefinition> definitions = TopicDefinitions.forTopics(settings.topics());
+        try (Admin setup = KafkaClients.admin(settings)) {
+            TopicLayout read = TopicSetup.layout(setup, definitions, maxRequestSize, compressed);
+            try {
+                logChanges(TopicSetup.readiness(setup, definitions, read.inputPartitions()));
+            } catch (KafkaSetupException e) {
+                LOG.warn("Cannot compare the topics with topics/: {}", e.getMessage());
+            }
+            return read;
         }
     }
 

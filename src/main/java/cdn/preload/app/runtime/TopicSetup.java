@@ -30,13 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the topics of {@code topics/} that are missing and checks the ones that exist, without
  * ever changing an existing topic. A partition count or cleanup policy that differs from the
- * definition is an error; any other config that differs is a warning.
+ * definition is an error; any other config that differs is a warning. A running processor's
+ * readiness asks less ({@link #readiness}): only what stops it is a problem there.
  */
 public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final long TIMEOUT_SECONDS = 60;
     private static final Duration METADATA_CATCH_UP = Duration.ofSeconds(15);
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(200);
+    /** The co-partitioned input topics: a job, its commands and its progress reports meet on one partition. */
+    private static final List<String> INPUT_ROLES = List.of(TopicDefinitions.JOBS, TopicDefinitions.COMMANDS,
+            TopicDefinitions.PROGRESS);
 
     /** What a run found and did. */
     public record Report(List<String> created, List<String> existing, List<String> warnings, List<String> errors) {
@@ -56,6 +60,68 @@ public final class TopicSetup {
     /** Only checks; a missing topic is an error. */
     public static Report check(Admin admin, List<TopicDefinition> definitions) {
         return run(admin, definitions, false);
+    }
+
+    /**
+     * What a running processor's readiness needs to know of its topics.
+     *
+     * @param problems what stops the processor from doing its work: a topic missing, or input topics
+     *     whose partitions are no longer those it started with
+     * @param warnings what differs from {@code topics/} without stopping it (the comparison that
+     *     {@link #check} makes, whose errors are only warnings here), and a comparison that could
+     *     not be made
+     */
+    public record Readiness(List<String> problems, List<String> warnings) {
+        public Readiness {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * The topics as a processor that runs with {@code inputPartitions} partitions per input topic
+     * needs them. A topic missing is a problem (the processor cannot read or write it), and so is an
+     * input topic whose partitions changed since the start (a job's records would no longer meet on
+     * the partition the processor expects; a restart reads them again). Anything else that differs
+     * from {@code topics/} is a warning: the processor reads the partitions and limits the cluster
+     * has, and works with them. Configs that may not be read (no DescribeConfigs) are a warning too.
+     *
+     * @throws KafkaSetupException when the topics cannot be described at all
+     */
+    public static Readiness readiness(Admin admin, List<TopicDefinition> definitions, int inputPartitions) {
+        Map<String, TopicDescription> found = describe(admin, definitions);
+        List<String> problems = new ArrayList<>();
+        List<TopicDefinition> existing = new ArrayList<>();
+        for (TopicDefinition definition : definitions) {
+            if (found.containsKey(definition.name())) {
+                existing.add(definition);
+            } else {
+                problems.add(missing(definition));
+            }
+        }
+        for (TopicDefinition definition : existing) {
+            int partitions = found.get(definition.name()).partitions().size();
+            if (INPUT_ROLES.contains(definition.role()) && partitions != inputPartitions) {
+                problems.add(definition.name() + ": has " + partitions + " partitions, the processor started with "
+                        + inputPartitions + " (restart it once the jobs, commands and progress topics have the same number)");
+            }
+        }
+        Report differences = new Report(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Map<String, Config> configs = null;
+        try {
+            configs = configs(admin, existing);
+        } catch (KafkaSetupException e) {
+            differences.warnings().add(authorizationFailure(e) != null
+                    ? "the topics' configs cannot be read (no DescribeConfigs permission), so they are not compared with topics/"
+                    : "the topics' configs cannot be read, so they are not compared with topics/: " + e.getMessage());
+        }
+        for (TopicDefinition definition : existing) {
+            compare(definition, found.get(definition.name()), configs == null ? null : configs.get(definition.name()),
+                    differences);
+        }
+        List<String> warnings = new ArrayList<>(differences.errors());
+        warnings.addAll(differences.warnings());
+        return new Readiness(problems, warnings);
     }
 
     /**
@@ -106,10 +172,7 @@ public final class TopicSetup {
         try {
             configs = configs(admin, definitions);
         } catch (KafkaSetupException e) {
-            Throwable denied = e;
-            while (denied != null && !(denied instanceof AuthorizationException)) {
-                denied = denied.getCause();
-            }
+            Throwable denied = authorizationFailure(e);
             if (denied == null) {
                 throw e;
             }
@@ -124,6 +187,19 @@ public final class TopicSetup {
                 jobOutputLimit(byRole.get(TopicDefinitions.STATE), configs, maxRequestSize, compressed),
                 reroutedLimit(List.of(byRole.get(TopicDefinitions.JOBS), byRole.get(TopicDefinitions.PROGRESS)), configs,
                         maxRequestSize, compressed));
+    }
+
+    /** The authorization failure that {@code e} was caused by, or null. */
+    private static Throwable authorizationFailure(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 20 && !(cause instanceof AuthorizationException); depth++) {
+            cause = cause.getCause();
+        }
+        return cause instanceof AuthorizationException ? cause : null;
+    }
+
+    private static String missing(TopicDefinition definition) {
+        return definition.name() + ": missing (" + definition.role() + " topic)";
     }
 
     private static List<String> missing(List<TopicDefinition> definitions, Map<String, TopicDescription> found) {
@@ -202,7 +278,7 @@ public final class TopicSetup {
                 report.existing().add(definition.name());
                 toCheck.add(definition);
             } else if (!create) {
-                report.errors().add(definition.name() + ": missing (" + definition.role() + " topic)");
+                report.errors().add(missing(definition));
             } else if (createTopic(admin, definition)) {
                 report.created().add(definition.name());
             } else {
@@ -226,12 +302,16 @@ public final class TopicSetup {
         return report;
     }
 
+    /** Adds what differs from the definition to the report; its configs only where {@code config} is known. */
     private static void compare(TopicDefinition definition, TopicDescription actual, Config config, Report report) {
         String name = definition.name();
         int partitions = actual.partitions().size();
         if (partitions != definition.partitions()) {
             report.errors().add(name + ": has " + partitions + " partitions, topics/" + definition.role()
                     + ".properties says " + definition.partitions());
+        }
+        if (config == null) {
+            return;
         }
         for (Map.Entry<String, String> wanted : definition.configs().entrySet()) {
             ConfigEntry entry = config.get(wanted.getKey());

@@ -13,15 +13,20 @@ import cdn.preload.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +65,32 @@ class TopicSetupIT {
 
     private static TopicDefinition role(List<TopicDefinition> definitions, String role) {
         return definitions.stream().filter(definition -> definition.role().equals(role)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Sets a topic's {@code max.message.bytes} and waits until the broker shows it: the controller
+     * has the change when the request returns, and the broker that answers applies it a moment later
+     * (for a topic created a moment ago, it may not even know the topic yet).
+     */
+    private static void setMaxMessageBytes(String topic, int bytes) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)), AlterConfigOp.OpType.SET))))
+                .all().get();
+        Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias(topic + " to show max.message.bytes " + bytes)
+                .until(() -> maxMessageBytes(resource), Integer.toString(bytes)::equals);
+    }
+
+    /** The topic's {@code max.message.bytes} as the broker shows it; null while it does not know the topic. */
+    private static String maxMessageBytes(ConfigResource topic) throws Exception {
+        try {
+            return admin.describeConfigs(List.of(topic)).all().get().get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Test
@@ -113,16 +144,54 @@ class TopicSetupIT {
     }
 
     @Test
+    void readinessCallsAProblemOnlyWhatStopsTheProcessorAndWarnsOfWhatElseDiffersFromTopics() throws Exception {
+        List<TopicDefinition> definitions = fresh();
+        List<NewTopic> others = new ArrayList<>();
+        for (String input : List.of(TopicDefinitions.JOBS, TopicDefinitions.COMMANDS, TopicDefinitions.PROGRESS)) {
+            TopicDefinition topic = role(definitions, input);
+            others.add(new NewTopic(topic.name(), Optional.of(12), Optional.empty()).configs(topic.configs()));
+        }
+        TopicDefinition snapshots = role(definitions, TopicDefinitions.SNAPSHOTS);
+        Map<String, String> shortLived = new HashMap<>(snapshots.configs());
+        shortLived.put("retention.ms", "1000");
+        others.add(new NewTopic(snapshots.name(), Optional.of(snapshots.partitions()), Optional.empty()).configs(shortLived));
+        admin.createTopics(others).all().get();
+        TopicDefinition dlq = role(definitions, TopicDefinitions.DLQ);
+        List<TopicDefinition> allButTheDlq = definitions.stream().filter(definition -> definition != dlq).toList();
+        TopicSetup.ensure(admin, allButTheDlq);
+        awaitDescribed(allButTheDlq);
+
+        TopicSetup.Readiness startedWithTwelve = TopicSetup.readiness(admin, definitions, 12);
+        TopicSetup.Readiness startedWithSix = TopicSetup.readiness(admin, definitions, 6);
+
+        List<String> warnings = List.of(
+                role(definitions, TopicDefinitions.JOBS).name() + ": has 12 partitions, topics/jobs.properties says 6",
+                role(definitions, TopicDefinitions.COMMANDS).name() + ": has 12 partitions, topics/commands.properties says 6",
+                role(definitions, TopicDefinitions.PROGRESS).name() + ": has 12 partitions, topics/progress.properties says 6",
+                snapshots.name() + ": retention.ms is 1000, topics/snapshots.properties says 604800000");
+        assertThat(startedWithTwelve).isEqualTo(new TopicSetup.Readiness(List.of(dlq.name() + ": missing (dlq topic)"), warnings));
+        String restart = " partitions, the processor started with 6 (restart it once the jobs, commands and progress topics"
+                + " have the same number)";
+        assertThat(startedWithSix).isEqualTo(new TopicSetup.Readiness(List.of(dlq.name() + ": missing (dlq topic)",
+                role(definitions, TopicDefinitions.JOBS).name() + ": has 12" + restart,
+                role(definitions, TopicDefinitions.COMMANDS).name() + ": has 12" + restart,
+                role(definitions, TopicDefinitions.PROGRESS).name() + ": has 12" + restart), warnings));
+    }
+
+    /** Waits until the broker that answers knows the topics (it learns of a new topic a moment after the controller). */
+    private static void awaitDescribed(List<TopicDefinition> topics) {
+        List<String> names = topics.stream().map(TopicDefinition::name).toList();
+        Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias("the broker to know " + names)
+                .until(() -> admin.listTopics().names().get().containsAll(names));
+    }
+
+    @Test
     void theLayoutIsReadFromTheClusterAndEachLimitIsTheSmallerOfTopicAndProducer() throws Exception {
         List<TopicDefinition> definitions = fresh();
         TopicSetup.ensure(admin, definitions);
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                        role(definitions, TopicDefinitions.ERRORS).name()),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "65536"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(role(definitions, TopicDefinitions.ERRORS).name(), 65_536);
         // An input topic that takes less than the broker's default: re-routed records are kept as small.
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                        role(definitions, TopicDefinitions.PROGRESS).name()),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "500000"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(role(definitions, TopicDefinitions.PROGRESS).name(), 500_000);
 
         TopicLayout layout = TopicSetup.layout(admin, definitions, 2_097_152);
         TopicLayout compressed = TopicSetup.layout(admin, definitions, 2_097_152, true);
@@ -154,8 +223,7 @@ class TopicSetupIT {
         List<TopicDefinition> tiny = fresh();
         TopicSetup.ensure(admin, tiny);
         String dlq = role(tiny, TopicDefinitions.DLQ).name();
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq),
-                List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+        setMaxMessageBytes(dlq, 1000);
         assertThatThrownBy(() -> TopicSetup.layout(admin, tiny, 2_097_152)).isInstanceOf(KafkaSetupException.class)
                 .hasMessage(dlq + " takes records of at most 1000 bytes (max.message.bytes 1000, the producer's"
                         + " max.request.size 2097152); the processor needs at least 16384.");
@@ -167,12 +235,7 @@ class TopicSetupIT {
             List<TopicDefinition> definitions = fresh();
             TopicSetup.ensure(admin, definitions);
             String lowered = role(definitions, role).name();
-            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, lowered);
-            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
-                    new ConfigEntry("max.message.bytes", "200000"), AlterConfigOp.OpType.SET)))).all().get();
-            Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(50)).alias("the broker to show the lowered limit").ignoreExceptions()
-                    .until(() -> "200000".equals(admin.describeConfigs(List.of(topic)).all().get().get(topic)
-                            .get("max.message.bytes").value()));
+            setMaxMessageBytes(lowered, 200_000);
 
             assertThatThrownBy(() -> TopicSetup.layout(admin, definitions, 2_097_152)).isInstanceOf(KafkaSetupException.class)
                     .hasMessage(lowered + " takes records of at most 200000 bytes (max.message.bytes 200000, the producer's"
