@@ -42,7 +42,8 @@ public final class LocalRun {
     public static void main(String[] args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         // Job queries need a bearer token: a fresh random one for this run, unless one is given.
-        if (env.getOrDefault(Settings.HTTP_AUTH_TOKEN, "").isBlank()) {
+        boolean generatedToken = env.getOrDefault(Settings.HTTP_AUTH_TOKEN, "").isBlank();
+        if (generatedToken) {
             env.put(Settings.HTTP_AUTH_TOKEN, randomToken());
         }
         LocalKafka broker = null;
@@ -70,7 +71,7 @@ public final class LocalRun {
             if (broker != null && !configuresInternalTopics(settings)) {
                 createRerouteTopic(settings);
             }
-            printHowToUse(settings, where);
+            System.out.print(howToUse(settings, where, generatedToken));
             LocalKafka started = broker;
             int exitCode = ProcessorApp.run(settings, () -> {
                 if (started != null) {
@@ -123,10 +124,11 @@ public final class LocalRun {
         }
     }
 
-    private static void printHowToUse(Settings settings, String where) {
+    /** What the run prints once it is ready: where to publish and read, and how to ask for a job. */
+    static String howToUse(Settings settings, String where, boolean generatedToken) {
         Topics topics = settings.topics();
         String bootstrap = settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        System.out.println("""
+        return """
 
                 preload-job-processor runs against %s.
                   publish jobs to       %s  (key: the job Id)
@@ -141,14 +143,27 @@ public final class LocalRun {
                 Health and metrics: %s
                 %s
                 Ctrl-C stops the processor%s.
+
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
                 topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
                 settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics"
                         : "off (HTTP_ENABLED=false)",
-                settings.http().enabled() ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization:"
-                        + " Bearer " + settings.http().authToken() + "' 'http://localhost:" + settings.http().port()
-                        + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'" : "",
-                where.startsWith("the local") ? " and the broker" : ""));
+                settings.http().enabled() ? jobQuery(settings.http(), generatedToken) : "",
+                where.startsWith("the local") ? " and the broker" : "");
+    }
+
+    /**
+     * A ready curl line for a job: with the token, when the run made it; otherwise with
+     * {@code $HTTP_AUTH_TOKEN}, for the shell to fill in, since a secret of the user's own does not
+     * belong in a terminal's scrollback or a log.
+     */
+    private static String jobQuery(Settings.Http http, boolean generatedToken) {
+        String url = "'http://localhost:" + http.port() + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'";
+        return generatedToken
+                ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization: Bearer "
+                        + http.authToken() + "' " + url
+                : "A job, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):\n"
+                        + "  curl -H \"Authorization: Bearer $HTTP_AUTH_TOKEN\" " + url;
     }
 
     /** 32 random bytes, as hex. */
