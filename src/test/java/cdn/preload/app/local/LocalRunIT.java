@@ -57,7 +57,7 @@ class LocalRunIT {
     }
 
     @Test
-    void runStartsABrokerAndTheProcessorWhichAnswersAndCtrlCStopsBoth() throws Exception {
+    void runStartsABrokerAndTheProcessorWhichAnswersAndSigtermStopsBothWithExitCode0() throws Exception {
         int port = LocalKafka.freePort();
         // Not in the OS's temp directory, which Kafka Streams warns about for its state, as it should.
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "preload-local-run");
@@ -94,6 +94,7 @@ class LocalRunIT {
                 run.terminate();
             }
             assertThat(run.exitsWithin(Duration.ofSeconds(60))).as("bin/run stops").isTrue();
+            assertThat(run.exitCode()).as("exit code after a clean shutdown:%n%s", run.output()).isZero();
             for (ProcessHandle child : family) {
                 assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
             }
