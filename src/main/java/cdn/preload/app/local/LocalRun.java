@@ -11,8 +11,11 @@ import cdn.preload.streams.ResetTopology;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -34,8 +37,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * (9093), {@code LOCAL_KAFKA_DIR} ({@code target/local}: the broker's data and the processor's state),
  * {@code LOCAL_KAFKA_CLASSPATH} (the broker's classpath; by default {@code target/broker.classpath},
  * which the build writes).
+ *
+ * <p>A run holds {@code LOCAL_KAFKA_DIR} for its life, locked through {@link #LOCK_FILE}: a second
+ * run there is refused before it writes anything, since a second broker would write into the first
+ * one's metadata log before failing on its data directory's lock.
  */
 public final class LocalRun {
+    /** The file in {@code LOCAL_KAFKA_DIR} that a run holds locked for its life. */
+    public static final String LOCK_FILE = "bin-run.lock";
+    /** The lock's channel, reachable for the run's life: the OS releases the lock when the process ends. */
+    private static FileChannel held;
+
     private LocalRun() {
     }
 
@@ -56,6 +68,12 @@ public final class LocalRun {
                 Path dir = Path.of(env.getOrDefault("LOCAL_KAFKA_DIR", "target/local"));
                 int port = port(env, "LOCAL_KAFKA_PORT", 9092);
                 int controllerPort = port(env, "LOCAL_KAFKA_CONTROLLER_PORT", 9093);
+                held = lock(dir, "LOCAL_KAFKA_DIR " + dir + " is in use by another bin/run, which holds " + dir.resolve(LOCK_FILE)
+                        + "; a second broker there would damage its data. Stop that run, or give this one a folder and"
+                        + " ports of its own: LOCAL_KAFKA_DIR, LOCAL_KAFKA_PORT (now " + port + "), LOCAL_KAFKA_CONTROLLER_PORT"
+                        + " (now " + controllerPort + ") and HTTP_PORT (now " + settings.http().port() + "), e.g. LOCAL_KAFKA_DIR="
+                        + dir + "-2 LOCAL_KAFKA_PORT=" + (port + 100) + " LOCAL_KAFKA_CONTROLLER_PORT=" + (controllerPort + 100)
+                        + " HTTP_PORT=" + (settings.http().port() + 100) + " bin/run");
                 System.out.println("Starting a local Kafka broker on localhost:" + port + " (data in " + dir.resolve("kafka") + ")...");
                 broker = LocalKafka.start(brokerClasspath(env), dir.resolve("kafka"), port, controllerPort);
                 settings = settings.withKafkaProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -89,6 +107,33 @@ public final class LocalRun {
             }
             System.exit(e instanceof SettingsException ? 2 : 1);
         }
+    }
+
+    /**
+     * Locks {@code dir} (created if missing) for this process, through {@link #LOCK_FILE}, before
+     * anything else is written there.
+     *
+     * @throws KafkaSetupException with {@code refusal} when another process (or this one) holds it
+     */
+    static FileChannel lock(Path dir, String refusal) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this process
+        } catch (IOException e) {
+            throw new KafkaSetupException("Cannot lock " + dir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // refused anyway
+        }
+        throw new KafkaSetupException(refusal);
     }
 
     /** Whether the settings give internal topics settings of their own, which Kafka Streams applies when it creates them. */
