@@ -1,6 +1,7 @@
 package cdn.preload.app;
 
 import cdn.preload.app.cli.Cli;
+import cdn.preload.app.runtime.ProcessorApp;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  * The jar's entry point: with no arguments, runs the processor until SIGTERM (or Ctrl-C), configured
  * from the environment; with arguments, runs a command of {@link Cli}.
  *
- * <p>Exit codes of the processor: 0 after a clean shutdown, 1 when the Streams client fails or the
- * topics are not usable, 2 for invalid settings.
+ * <p>Exit codes of the processor: 0 after a clean shutdown (SIGTERM: see {@link ProcessorApp#run}), 1
+ * when the Streams client fails, does not close in time, or the topics are not usable, 2 for invalid
+ * settings.
  * Bad input never throws; any exception (a store, the broker, a bug) is logged and shuts the client
  * down, and the process exits 1: a supervisor that restarts it resumes from the last committed
  * transaction, so nothing is lost, skipped or answered twice.

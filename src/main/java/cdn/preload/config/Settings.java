@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,7 +39,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *
  * <ul>
  *   <li>{@code KAFKA_<NAME>} sets the Kafka Streams, consumer, producer or admin property
- *       {@code <name>}: lower case, {@code _} becomes {@code .}.</li>
+ *       {@code <name>}: lower case, {@code ___} becomes {@code -}, {@code __} becomes {@code _}, and
+ *       {@code _} becomes {@code .} (the convention of Confluent's Kafka images).</li>
  *   <li>{@code TOPIC_JOBS}, {@code TOPIC_COMMANDS}, {@code TOPIC_PROGRESS}, {@code TOPIC_SNAPSHOTS},
  *       {@code TOPIC_STATE}, {@code TOPIC_ERRORS}, {@code TOPIC_DLQ} rename the topics.</li>
  *   <li>{@code RESET_LIMIT} and {@code RESET_WINDOW}: the rate limit (5 resets per 60s).</li>
@@ -129,12 +132,15 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
             "KAFKA_(\\w+_)?OPTS|KAFKA_LOG4J_\\w+|KAFKA_(HOME|DEBUG|LOG_DIR|JMX_PORT|JMX_HOSTNAME|GC_LOG_ENABLED)");
     /**
      * Variables that Kubernetes (and Docker links) inject for a service whose name starts with
-     * "kafka" ({@code kafka}, {@code kafka-ui}, ...): {@code <NAME>_SERVICE_HOST},
+     * "kafka" or "topic" ({@code kafka}, {@code kafka-ui}, {@code topic}, ...), the prefixes whose
+     * unknown names stop the processor: {@code <NAME>_SERVICE_HOST},
      * {@code <NAME>_SERVICE_PORT[_<PORT NAME>]}, {@code <NAME>_PORT[_<N>_<PROTO>[_ADDR|_PORT|_PROTO]]}.
-     * No Kafka property spells one of these.
+     * No Kafka property and no topic setting spells one of these.
      */
     private static final Pattern SERVICE_LINK = Pattern.compile(
-            "KAFKA(_\\w+?)?_(PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?|SERVICE_(HOST|PORT(_\\w+)?))");
+            "(KAFKA|TOPIC)(_\\w+?)?_(PORT(_\\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?|SERVICE_(HOST|PORT(_\\w+)?))");
+    /** The value of a service link's {@code <NAME>_PORT}: {@code tcp://10.0.0.11:80}. */
+    private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(tcp|udp|sctp)://.*");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> CLIENT_PROPERTIES = clientProperties();
     private static final List<String> CLIENT_PREFIXES = List.of(
@@ -178,9 +184,11 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         Set<String> unknownTopicSettings = new HashSet<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             String name = variable.getKey();
-            if (name.startsWith(KAFKA_PREFIX) && !KAFKA_SCRIPT_VARIABLES.matcher(name).matches()
-                    && !SERVICE_LINK.matcher(name).matches()) {
-                String property = name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (SERVICE_LINK.matcher(name).matches()) {
+                continue;
+            }
+            if (name.startsWith(KAFKA_PREFIX) && !KAFKA_SCRIPT_VARIABLES.matcher(name).matches()) {
+                String property = property(name.substring(KAFKA_PREFIX.length()));
                 if (!isKnown(property)) {
                     throw unknown(name + " (property " + property + ")");
                 }
@@ -295,6 +303,18 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         return kafka;
     }
 
+    /**
+     * The property a variable names after {@code KAFKA_}, as Confluent's Kafka images read it: lower
+     * case, {@code ___} for {@code -}, {@code __} for {@code _}, {@code _} for {@code .}
+     * ({@code RACK_AWARE_ASSIGNMENT_TRAFFIC__COST} is {@code rack.aware.assignment.traffic_cost}).
+     */
+    private static String property(String variable) {
+        return Arrays.stream(variable.toLowerCase(Locale.ROOT).split("___", -1))
+                .map(dashed -> Arrays.stream(dashed.split("__", -1)).map(part -> part.replace('_', '.'))
+                        .collect(Collectors.joining("_")))
+                .collect(Collectors.joining("-"));
+    }
+
     private static Properties readFile(String file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of(file))) {
@@ -360,6 +380,13 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
             }
         } catch (NumberFormatException e) {
             // reported below
+        }
+        if (name.endsWith("_PORT") && SERVICE_LINK_VALUE.matcher(value.trim()).matches()) {
+            // HTTP_PORT is a setting of ours and what Kubernetes sets for a Service named http.
+            String service = name.substring(0, name.length() - "_PORT".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+            throw new SettingsException(name + " must be " + what + ", got '" + value + "', which is what Kubernetes sets"
+                    + " for a Service named " + service + ": rename that Service, or set enableServiceLinks: false in the"
+                    + " pod's spec.");
         }
         throw new SettingsException(name + " must be " + what + ", got '" + value + "'.");
     }

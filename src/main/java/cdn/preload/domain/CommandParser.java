@@ -96,12 +96,9 @@ public final class CommandParser {
             }
             fields.seen |= bit;
             if (value == JsonToken.VALUE_STRING) {
-                if (parser.getTextLength() > MAX_FIELD_LENGTH) {
-                    problem = first(problem, "Field \"" + name + "\" is longer than " + MAX_FIELD_LENGTH + " characters.");
-                } else if (UnicodeText.hasUnpairedSurrogate(parser.getTextCharacters(), parser.getTextOffset(),
-                        parser.getTextLength())) {
-                    // Not Unicode text: as UTF-8 it would turn into '?', and two such RequestIds would look alike.
-                    problem = first(problem, "Field \"" + name + "\" is not Unicode text: it has an unpaired surrogate.");
+                String refused = refused(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                if (refused != null) {
+                    problem = first(problem, "Field \"" + name + "\" " + refused + ".");
                 } else {
                     values[field] = parser.getText();
                 }
@@ -115,6 +112,28 @@ public final class CommandParser {
             throw fields.unparseable(problem);
         }
         return new ResetCommand(values[REQUEST_ID], values[ID], values[ALI_UID]);
+    }
+
+    /**
+     * Why a RequestId, Id or AliUid of {@code value} makes a command unparseable (step 1), as in "is
+     * longer than 256 characters", or null when it does not: the rule the parser applies, for a
+     * publisher that checks its values before it sends them (the answer to a RequestId refused this
+     * way carries an assigned one, which its caller cannot know).
+     */
+    public static String refused(String value) {
+        char[] text = value.toCharArray();
+        return refused(text, 0, text.length);
+    }
+
+    private static String refused(char[] text, int offset, int length) {
+        if (length > MAX_FIELD_LENGTH) {
+            return "is longer than " + MAX_FIELD_LENGTH + " characters";
+        }
+        if (UnicodeText.hasUnpairedSurrogate(text, offset, length)) {
+            // Not Unicode text: as UTF-8 it would turn into '?', and two such RequestIds would look alike.
+            return "is not Unicode text: it has an unpaired surrogate";
+        }
+        return null;
     }
 
     private static int fieldIndex(String name) {

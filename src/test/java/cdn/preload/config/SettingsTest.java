@@ -102,6 +102,23 @@ class SettingsTest {
     }
 
     @Test
+    void kafkaVariablesSpellUnderscoresAndDashesAsConfluentsImagesDo() {
+        // In the name after KAFKA_: ___ is '-', __ is '_', _ is '.'.
+        Settings settings = Settings.fromEnvironment(Map.of(
+                "KAFKA_RACK_AWARE_ASSIGNMENT_TRAFFIC__COST", "10",
+                "KAFKA_RACK_AWARE_ASSIGNMENT_NON__OVERLAP__COST", "20",
+                "KAFKA_MAIN_CONSUMER_CLIENT_RACK", "eu-1a"));
+
+        assertThat(settings.kafka())
+                .containsEntry("rack.aware.assignment.traffic_cost", "10")
+                .containsEntry("rack.aware.assignment.non_overlap_cost", "20")
+                .containsEntry("main.consumer.client.rack", "eu-1a");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("KAFKA_SOME___NEW__SETTING_NAME", "x")))
+                .hasMessage("Unknown setting KAFKA_SOME___NEW__SETTING_NAME (property some-new_setting.name):"
+                        + " not a Kafka Streams, consumer, producer, admin or topic property.");
+    }
+
+    @Test
     void anUnknownKafkaVariableFailsNamingIt() {
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVER", "x:9092")))
                 .isInstanceOf(SettingsException.class)
@@ -171,6 +188,40 @@ class SettingsTest {
                 .hasMessage("Property errors.dead.letter.queue.topic.name is not used: the processor writes the dead letters"
                         + " of bad input itself, to TOPIC_DLQ (dead), and never dead-letters a record because processing"
                         + " failed. Set TOPIC_DLQ only.");
+    }
+
+    @Test
+    void serviceLinksOfAServiceNamedTopicAreNotSettingsAndAMisspeltTopicVariableStillFails() {
+        Map<String, String> env = new HashMap<>();
+        // What Kubernetes injects for Services named topic and topic-browser in the pod's namespace.
+        env.put("TOPIC_SERVICE_HOST", "10.0.0.9");
+        env.put("TOPIC_SERVICE_PORT", "80");
+        env.put("TOPIC_SERVICE_PORT_HTTP", "80");
+        env.put("TOPIC_PORT", "tcp://10.0.0.9:80");
+        env.put("TOPIC_PORT_80_TCP", "tcp://10.0.0.9:80");
+        env.put("TOPIC_PORT_80_TCP_PROTO", "tcp");
+        env.put("TOPIC_PORT_80_TCP_PORT", "80");
+        env.put("TOPIC_PORT_80_TCP_ADDR", "10.0.0.9");
+        env.put("TOPIC_BROWSER_SERVICE_HOST", "10.0.0.10");
+        env.put("TOPIC_BROWSER_PORT_8080_UDP_ADDR", "10.0.0.10");
+
+        Settings settings = Settings.fromEnvironment(env);
+
+        assertThat(settings.topics()).isEqualTo(Settings.defaults().topics());
+        assertThat(settings.kafka()).isEqualTo(Settings.defaults().kafka());
+        env.put("TOPIC_SNAPSHOT", "x");
+        assertThatThrownBy(() -> Settings.fromEnvironment(env))
+                .hasMessage("Unknown setting TOPIC_SNAPSHOT: the topic settings are TOPIC_JOBS, TOPIC_COMMANDS,"
+                        + " TOPIC_PROGRESS, TOPIC_SNAPSHOTS, TOPIC_STATE, TOPIC_ERRORS, TOPIC_DLQ.");
+    }
+
+    @Test
+    void aServiceLinkThatTakesTheNameHttpPortSaysSo() {
+        // Kubernetes sets HTTP_PORT for a Service named http: a setting of ours, which it cannot be.
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("HTTP_PORT", "tcp://10.0.0.11:80")))
+                .hasMessage("HTTP_PORT must be a port number (0: any free port), got 'tcp://10.0.0.11:80', which is what"
+                        + " Kubernetes sets for a Service named http: rename that Service, or set enableServiceLinks: false"
+                        + " in the pod's spec.");
     }
 
     @Test

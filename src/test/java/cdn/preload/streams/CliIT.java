@@ -17,6 +17,7 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.streams.ProcessorHarness.Position;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -133,16 +136,43 @@ class CliIT extends RealProcessorTest {
     }
 
     @Test
-    void resetWithoutAnAnswerTimesOutWith2() {
+    void resetWithoutAnAnswerTimesOutWith3() {
         fixture.stopStreams(false);
 
         Run reset = cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-1", "--timeout", "2s");
 
-        assertThat(reset.exitCode()).isEqualTo(2);
+        assertThat(reset.exitCode()).isEqualTo(3);
         assertThat(reset.out()).isEmpty();
         assertThat(reset.err()).isEqualTo("No answer to RequestId r-1 within 2.0 s. Is the processor running against "
                 + fixture.env.get("KAFKA_BOOTSTRAP_SERVERS") + "?\n");
         fixture.startStreams();
+    }
+
+    @Test
+    void resetSkipsRecordsThatAreNoAnswerWithALineEachAndFindsItsOwn() throws Exception {
+        fixture.stopStreams(false);
+        CompletableFuture<Run> reset = CompletableFuture.supplyAsync(() ->
+                cli("reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID, "--request-id", "r-junk", "--timeout", "60s"));
+        // Once its command is published, reset reads the answers' partitions from before it.
+        Wait.atMost(BrokerFixture.WAIT, Duration.ofMillis(50)).alias("reset to publish its command")
+                .until(() -> recordsOn(fixture.topics().commands()) == 1);
+        byte[] key = ProcessorHarness.bytes(EXAMPLE_ID);
+        Position junk = fixture.publishAt(fixture.topics().errors(), null, key, ProcessorHarness.bytes("<html>"), fixture.t0());
+        Position tombstone = fixture.publishAt(fixture.topics().snapshots(), null, key, null, fixture.t0());
+        fixture.startStreams();
+
+        Run run = reset.get(BrokerFixture.WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        // The skipped records are reported in the order they are polled, which may put either first.
+        assertThat(run.err().lines()).containsExactlyInAnyOrder(
+                "404 InvalidJob.NotFound",
+                "Skipped " + junk.topic() + ", partition " + junk.partition() + ", offset " + junk.offset()
+                        + ": not a JSON document, so no answer of the processor's.",
+                "Skipped " + tombstone.topic() + ", partition " + tombstone.partition() + ", offset " + tombstone.offset()
+                        + ": not a JSON document, so no answer of the processor's.");
+        assertThat(run.err()).endsWith("404 InvalidJob.NotFound\n");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(json(run.out())).isEqualTo(expectedError("r-junk", EXAMPLE_ID, ErrorCode.INVALID_JOB_NOT_FOUND));
     }
 
     @Test
@@ -325,7 +355,7 @@ class CliIT extends RealProcessorTest {
 
         Run reset = cli(env, "reset", "--id", EXAMPLE_ID, "--uid", EXAMPLE_UID);
 
-        assertThat(reset.exitCode()).isEqualTo(1);
+        assertThat(reset.exitCode()).isEqualTo(3);
         assertThat(reset.err().lines()).singleElement().satisfies(line -> assertThat(line)
                 .startsWith("Error: no answer from the Kafka cluster within 10 s; is it running, and is --bootstrap-servers right?"));
     }

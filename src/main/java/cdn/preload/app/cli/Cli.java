@@ -28,9 +28,14 @@ import picocli.CommandLine;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for reset: the job was reset)",
-            "1:the answer is an error event, the input is invalid, or Kafka failed",
-            "2:usage error, invalid setting, or timeout"})
+            "1:an error event (reset), invalid input (nothing sent), a topic missing or different (topics), or the"
+                + " processor failed",
+            "2:usage error or invalid setting",
+            "3:Kafka failed, or no answer within the timeout (commands only)"})
 public final class Cli implements Callable<Integer> {
+    /** A command's exit code when Kafka failed or no answer came in time: its input may well be right. */
+    static final int KAFKA_FAILED = 3;
+
     final Map<String, String> env;
 
     Cli(Map<String, String> env) {
@@ -56,7 +61,8 @@ public final class Cli implements Callable<Integer> {
             if (exception instanceof KafkaSetupException || exception instanceof HttpSetupException
                     || exception instanceof KafkaException) {
                 err.println("Error: " + oneLine(exception));
-                return 1;
+                // The processor keeps its exit codes (1: it cannot run); a command says that Kafka failed.
+                return command.getCommandSpec().userObject() instanceof Cli ? 1 : KAFKA_FAILED;
             }
             throw exception;
         });

@@ -3,6 +3,7 @@ package cdn.preload.app.cli;
 import cdn.preload.app.runtime.KafkaClients;
 import cdn.preload.app.runtime.KafkaSetupException;
 import cdn.preload.config.Settings;
+import cdn.preload.domain.CommandParser;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.streams.TopicLayout;
@@ -39,14 +40,14 @@ import picocli.CommandLine.Option;
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {"Resets a job's progress (ResetScheduledPreloadJob) and prints the answer as the API gives it:",
             "the job's snapshot (exit 0) or the error event (exit 1, its HTTP status and code on stderr).",
-            "After a snapshot, stderr has the generation the reset started, as the line preload.generation: G."})
+            "After a snapshot, stderr has the generation the reset started, as the line preload.generation: G.",
+            "A RequestId, Id or AliUid that the processor refuses as unparseable (longer than 256 characters, not"
+                + " Unicode text) is refused at once (exit 1) and nothing is sent; no answer within the timeout, or a"
+                + " Kafka failure, exits 3."})
 final class ResetCli extends KafkaCommand {
     /** Pretty JSON as the API page prints it: two-space indent, {@code "Key": value}. */
     private static final ObjectWriter PRETTY = Json.MAPPER.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
-
-
-
 
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The job's Id (24 lower-case hex digits).")
     private String id;
@@ -63,9 +64,15 @@ final class ResetCli extends KafkaCommand {
 
     @Override
     public Integer call() throws IOException {
-        Settings settings = settings();
         PrintWriter out = out();
         PrintWriter err = err();
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> err.println("Error: " + problem));
+            err.println("Nothing was sent.");
+            return 1;
+        }
+        Settings settings = settings();
         String request = requestId != null ? requestId : UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(settings);
@@ -84,8 +91,11 @@ final class ResetCli extends KafkaCommand {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode answer = Json.MAPPER.readTree(record.value());
-                    if (request.equals(answer.path("RequestId").asText(null))) {
+                    JsonNode answer = answer(record);
+                    if (answer == null) {
+                        err.println("Skipped " + record.topic() + ", partition " + record.partition() + ", offset "
+                                + record.offset() + ": not a JSON document, so no answer of the processor's.");
+                    } else if (request.equals(answer.path("RequestId").asText(null))) {
                         out.println(PRETTY.writeValueAsString(answer));
                         if (record.topic().equals(settings.topics().snapshots())) {
                             // Beside the document, which stays the API's answer: what a worker reports progress with.
@@ -103,7 +113,35 @@ final class ResetCli extends KafkaCommand {
             }
             err.println("No answer to RequestId " + request + " within " + timeout.toMillis() / 1000.0
                     + " s. Is the processor running against " + KafkaClients.bootstrap(settings) + "?");
-            return 2;
+            return Cli.KAFKA_FAILED;
+        }
+    }
+
+    /**
+     * What the processor would refuse as unparseable (the contract's step 1), in the options' terms. It
+     * would answer such a command under a RequestId of its own (for a refused RequestId), which this
+     * command could never find.
+     */
+    private List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (String[] option : new String[][] {{"--id", id}, {"--uid", aliUid}, {"--request-id", requestId}}) {
+            String refused = option[1] == null ? null : CommandParser.refused(option[1]);
+            if (refused != null) {
+                problems.add(option[0] + " " + refused + ", which the processor refuses (400 InvalidParameter).");
+            }
+        }
+        return problems;
+    }
+
+    /** The record's value as JSON; null when it is none (the processor writes only JSON answers). */
+    private static JsonNode answer(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(record.value());
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -11,8 +11,11 @@ import cdn.preload.streams.ResetTopology;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -34,15 +37,25 @@ import org.apache.kafka.streams.StreamsConfig;
  * (9093), {@code LOCAL_KAFKA_DIR} ({@code target/local}: the broker's data and the processor's state),
  * {@code LOCAL_KAFKA_CLASSPATH} (the broker's classpath; by default {@code target/broker.classpath},
  * which the build writes).
+ *
+ * <p>A run holds {@code LOCAL_KAFKA_DIR} for its life, locked through {@link #LOCK_FILE}: a second
+ * run there is refused before it writes anything, since a second broker would write into the first
+ * one's metadata log before failing on its data directory's lock.
  */
 public final class LocalRun {
+    /** The file in {@code LOCAL_KAFKA_DIR} that a run holds locked for its life. */
+    public static final String LOCK_FILE = "bin-run.lock";
+    /** The lock's channel, reachable for the run's life: the OS releases the lock when the process ends. */
+    private static FileChannel held;
+
     private LocalRun() {
     }
 
     public static void main(String[] args) {
         Map<String, String> env = new HashMap<>(System.getenv());
         // Job queries need a bearer token: a fresh random one for this run, unless one is given.
-        if (env.getOrDefault(Settings.HTTP_AUTH_TOKEN, "").isBlank()) {
+        boolean generatedToken = env.getOrDefault(Settings.HTTP_AUTH_TOKEN, "").isBlank();
+        if (generatedToken) {
             env.put(Settings.HTTP_AUTH_TOKEN, randomToken());
         }
         LocalKafka broker = null;
@@ -55,6 +68,12 @@ public final class LocalRun {
                 Path dir = Path.of(env.getOrDefault("LOCAL_KAFKA_DIR", "target/local"));
                 int port = port(env, "LOCAL_KAFKA_PORT", 9092);
                 int controllerPort = port(env, "LOCAL_KAFKA_CONTROLLER_PORT", 9093);
+                held = lock(dir, "LOCAL_KAFKA_DIR " + dir + " is in use by another bin/run, which holds " + dir.resolve(LOCK_FILE)
+                        + "; a second broker there would damage its data. Stop that run, or give this one a folder and"
+                        + " ports of its own: LOCAL_KAFKA_DIR, LOCAL_KAFKA_PORT (now " + port + "), LOCAL_KAFKA_CONTROLLER_PORT"
+                        + " (now " + controllerPort + ") and HTTP_PORT (now " + settings.http().port() + "), e.g. LOCAL_KAFKA_DIR="
+                        + dir + "-2 LOCAL_KAFKA_PORT=" + (port + 100) + " LOCAL_KAFKA_CONTROLLER_PORT=" + (controllerPort + 100)
+                        + " HTTP_PORT=" + (settings.http().port() + 100) + " bin/run");
                 System.out.println("Starting a local Kafka broker on localhost:" + port + " (data in " + dir.resolve("kafka") + ")...");
                 broker = LocalKafka.start(brokerClasspath(env), dir.resolve("kafka"), port, controllerPort);
                 settings = settings.withKafkaProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -70,7 +89,7 @@ public final class LocalRun {
             if (broker != null && !configuresInternalTopics(settings)) {
                 createRerouteTopic(settings);
             }
-            printHowToUse(settings, where);
+            System.out.print(howToUse(settings, where, generatedToken));
             LocalKafka started = broker;
             int exitCode = ProcessorApp.run(settings, () -> {
                 if (started != null) {
@@ -88,6 +107,33 @@ public final class LocalRun {
             }
             System.exit(e instanceof SettingsException ? 2 : 1);
         }
+    }
+
+    /**
+     * Locks {@code dir} (created if missing) for this process, through {@link #LOCK_FILE}, before
+     * anything else is written there.
+     *
+     * @throws KafkaSetupException with {@code refusal} when another process (or this one) holds it
+     */
+    static FileChannel lock(Path dir, String refusal) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this process
+        } catch (IOException e) {
+            throw new KafkaSetupException("Cannot lock " + dir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // refused anyway
+        }
+        throw new KafkaSetupException(refusal);
     }
 
     /** Whether the settings give internal topics settings of their own, which Kafka Streams applies when it creates them. */
@@ -123,10 +169,11 @@ public final class LocalRun {
         }
     }
 
-    private static void printHowToUse(Settings settings, String where) {
+    /** What the run prints once it is ready: where to publish and read, and how to ask for a job. */
+    static String howToUse(Settings settings, String where, boolean generatedToken) {
         Topics topics = settings.topics();
         String bootstrap = settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        System.out.println("""
+        return """
 
                 preload-job-processor runs against %s.
                   publish jobs to       %s  (key: the job Id)
@@ -141,14 +188,27 @@ public final class LocalRun {
                 Health and metrics: %s
                 %s
                 Ctrl-C stops the processor%s.
+
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
                 topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
                 settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics"
                         : "off (HTTP_ENABLED=false)",
-                settings.http().enabled() ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization:"
-                        + " Bearer " + settings.http().authToken() + "' 'http://localhost:" + settings.http().port()
-                        + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'" : "",
-                where.startsWith("the local") ? " and the broker" : ""));
+                settings.http().enabled() ? jobQuery(settings.http(), generatedToken) : "",
+                where.startsWith("the local") ? " and the broker" : "");
+    }
+
+    /**
+     * A ready curl line for a job: with the token, when the run made it; otherwise with
+     * {@code $HTTP_AUTH_TOKEN}, for the shell to fill in, since a secret of the user's own does not
+     * belong in a terminal's scrollback or a log.
+     */
+    private static String jobQuery(Settings.Http http, boolean generatedToken) {
+        String url = "'http://localhost:" + http.port() + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'";
+        return generatedToken
+                ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization: Bearer "
+                        + http.authToken() + "' " + url
+                : "A job, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):\n"
+                        + "  curl -H \"Authorization: Bearer $HTTP_AUTH_TOKEN\" " + url;
     }
 
     /** 32 random bytes, as hex. */

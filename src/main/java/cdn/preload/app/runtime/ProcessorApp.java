@@ -99,6 +99,10 @@ public final class ProcessorApp implements AutoCloseable {
      * Runs the processor until SIGTERM or a failure of the client, then closes it and runs
      * {@code afterClose} (the local run stops its broker there, once the processor has committed and left).
      *
+     * <p>After SIGTERM the JVM would exit with 143 (128 + 15) however cleanly the processor closed; the
+     * shutdown hook ends it with 0 once the Streams client has closed within {@link #CLOSE_TIMEOUT},
+     * with 1 when it has not. After a failure the failure's exit code stands.
+     *
      * @return the exit code: 0 after a shutdown, 1 after a failure
      */
     public static int run(Settings settings, Runnable afterClose) {
@@ -114,16 +118,39 @@ public final class ProcessorApp implements AutoCloseable {
         });
         Thread shutdown = new Thread(() -> {
             LOG.info("Shutting down (closing within {})", CLOSE_TIMEOUT);
-            app.close();
-            afterClose.run();
-            stopped.countDown();
+            boolean clean = false;
+            try {
+                clean = app.closeCleanly();
+                afterClose.run();
+            } catch (RuntimeException e) {
+                LOG.error("The shutdown failed: {}", e.toString(), e);
+            } finally {
+                stopped.countDown();
+            }
+            if (failed.get()) {
+                return; // the JVM exits with the failure's code
+            }
+            if (clean) {
+                LOG.info("Closed cleanly; exiting with 0");
+            } else {
+                LOG.error("The processor did not close cleanly within {}; exiting with 1. Restarted, it resumes from its"
+                        + " last commit.", CLOSE_TIMEOUT);
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(clean ? 0 : 1);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
 
         LOG.info("Starting {}: commands from {}, snapshots to {}, errors to {}, dead letters to {}",
                 settings.kafka().getProperty("application.id"), settings.topics().commands(),
                 settings.topics().snapshots(), settings.topics().errors(), settings.topics().deadLetters());
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            failed.set(true); // the caller exits with its code for this; the hook closes the processor
+            throw e;
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -159,10 +186,18 @@ public final class ProcessorApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        closeCleanly();
+    }
+
+    /**
+     * {@link #close()}: whether the Streams client closed within {@link #CLOSE_TIMEOUT} (false when
+     * it was closed before).
+     */
+    public boolean closeCleanly() {
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return false;
         }
-        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+        boolean clean = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
         if (http != null) {
@@ -174,6 +209,7 @@ public final class ProcessorApp implements AutoCloseable {
             }
         }
         registry.close();
+        return clean;
     }
 
     /**

@@ -35,7 +35,8 @@ class CliTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Without a command, runs the processor", "reset", "jobs", "progress", "tail", "topics",
-                "Exit codes:", "2   usage error, invalid setting, or timeout");
+                "Exit codes:", "2   usage error or invalid setting",
+                "3   Kafka failed, or no answer within the timeout (commands only)");
     }
 
     @ParameterizedTest
@@ -131,6 +132,28 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("Missing required option: '--task-submitted=N'");
+    }
+
+    @Test
+    void resetRefusesARequestIdThatTheProcessorWouldNotEchoAndSendsNothing() {
+        // The processor answers such a command under a RequestId of its own, which reset could never find.
+        Run run = cli(UNREACHABLE, "reset", "--id", "665d3af3621bccf3fe29e1a4", "--uid", "u-1", "--request-id", "r".repeat(257));
+
+        assertThat(run).isEqualTo(new Run(1, "", """
+                Error: --request-id is longer than 256 characters, which the processor refuses (400 InvalidParameter).
+                Nothing was sent.
+                """));
+    }
+
+    @Test
+    void resetRefusesEveryValueThatWouldMakeTheCommandUnparseableAtOnce() {
+        Run run = cli(UNREACHABLE, "reset", "--id", "6".repeat(300), "--uid", "u-\uD800", "--request-id", "r".repeat(256));
+
+        assertThat(run).isEqualTo(new Run(1, "", """
+                Error: --id is longer than 256 characters, which the processor refuses (400 InvalidParameter).
+                Error: --uid is not Unicode text: it has an unpaired surrogate, which the processor refuses (400 InvalidParameter).
+                Nothing was sent.
+                """));
     }
 
     @Test

@@ -17,14 +17,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +61,7 @@ class LocalRunIT {
     }
 
     @Test
-    void runStartsABrokerAndTheProcessorWhichAnswersAndCtrlCStopsBoth() throws Exception {
+    void runStartsABrokerAndTheProcessorWhichAnswersAndSigtermStopsBothWithExitCode0() throws Exception {
         int port = LocalKafka.freePort();
         // Not in the OS's temp directory, which Kafka Streams warns about for its state, as it should.
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "preload-local-run");
@@ -94,6 +98,7 @@ class LocalRunIT {
                 run.terminate();
             }
             assertThat(run.exitsWithin(Duration.ofSeconds(60))).as("bin/run stops").isTrue();
+            assertThat(run.exitCode()).as("exit code after a clean shutdown:%n%s", run.output()).isZero();
             for (ProcessHandle child : family) {
                 assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).as("child %d", child.pid()).isFalse();
             }
@@ -201,6 +206,43 @@ class LocalRunIT {
                         + " is already in use (another Kafka broker?). Stop it, choose another port with LOCAL_KAFKA_PORT,"
                         + " or use a running cluster with KAFKA_BOOTSTRAP_SERVERS.");
             }
+        } finally {
+            TestBroker.delete(dir);
+        }
+    }
+
+    /**
+     * A second bin/run on a folder that a run holds (here this test holds it, as a run does) must
+     * leave it alone: a second broker there would write into the first one's metadata log before
+     * failing on its data directory's lock.
+     */
+    @Test
+    void aSecondRunOnAFolderThatARunHoldsIsRefusedBeforeItWritesThere() throws Exception {
+        Path dir = Files.createTempDirectory("preload-local-run");
+        Path lockFile = dir.resolve(LocalRun.LOCK_FILE);
+        int port = LocalKafka.freePort();
+        int controllerPort = LocalKafka.freePort();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock();
+             ChildProcess run = start(Map.of("LOCAL_KAFKA_PORT", Integer.toString(port),
+                     "LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort), "LOCAL_KAFKA_DIR", dir.toString(),
+                     "HTTP_PORT", "8181"))) {
+            Wait.atMost(READY, LOOK_AGAIN).alias("bin/run to exit, or to start a broker")
+                    .until(() -> !run.isAlive() || run.printed("Starting a local Kafka broker"));
+
+            assertThat(run.output()).doesNotContain("Starting a local Kafka broker");
+            assertThat(run.exitsWithin(READY)).as("bin/run exits:%n%s", run.output()).isTrue();
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.output()).contains("preload-job-processor:"
+                    + " LOCAL_KAFKA_DIR " + dir + " is in use by another bin/run, which holds " + lockFile + "; a second"
+                    + " broker there would damage its data. Stop that run, or give this one a folder and ports of its own:"
+                    + " LOCAL_KAFKA_DIR, LOCAL_KAFKA_PORT (now " + port + "), LOCAL_KAFKA_CONTROLLER_PORT (now "
+                    + controllerPort + ") and HTTP_PORT (now 8181), e.g. LOCAL_KAFKA_DIR=" + dir + "-2 LOCAL_KAFKA_PORT="
+                    + (port + 100) + " LOCAL_KAFKA_CONTROLLER_PORT=" + (controllerPort + 100) + " HTTP_PORT=8281 bin/run");
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files).as("the folder, untouched").containsExactly(lockFile);
+            }
+            assertThat(Files.size(lockFile)).isZero();
         } finally {
             TestBroker.delete(dir);
         }

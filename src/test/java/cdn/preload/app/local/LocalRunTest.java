@@ -1,0 +1,35 @@
+package cdn.preload.app.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cdn.preload.config.Settings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What bin/run prints once it is ready, without a broker. */
+class LocalRunTest {
+    private static final String TOKEN = "a-token-of-the-users-own-0123456789";
+    private static final Settings SETTINGS = Settings.fromEnvironment(Map.of("HTTP_AUTH_TOKEN", TOKEN, "HTTP_PORT", "8081"));
+
+    @Test
+    void aTokenTheRunMadeIsPrintedInAReadyCurlLine() {
+        String printed = LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", true);
+
+        assertThat(printed).contains("""
+                A job, for its account, with this run's token (HTTP_AUTH_TOKEN):
+                  curl -H 'Authorization: Bearer %s' 'http://localhost:8081/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'
+                Ctrl-C stops the processor and the broker.
+                """.formatted(TOKEN));
+    }
+
+    @Test
+    void aTokenTheUserGaveIsNeverPrintedTheCurlLineNamesItsVariable() {
+        String printed = LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", false);
+
+        assertThat(printed).doesNotContain(TOKEN).contains("""
+                A job, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):
+                  curl -H "Authorization: Bearer $HTTP_AUTH_TOKEN" 'http://localhost:8081/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'
+                Ctrl-C stops the processor and the broker.
+                """);
+    }
+}
