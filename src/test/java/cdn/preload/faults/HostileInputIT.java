@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.ErrorCode;
+import cdn.preload.domain.JobId;
 import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.HostileInput.BadCommand;
 import cdn.preload.faults.HostileInput.BadJob;
@@ -15,6 +16,7 @@ import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TopicLayout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -300,9 +302,12 @@ class HostileInputIT {
             } else if (seen.merge(requestId, 1, Integer::sum) > 1) {
                 example(problems, "duplicated: " + event);
             } else if (code == ErrorCode.INVALID_PARAMETER || code == ErrorCode.INVALID_PARAMETER_OBJECT_ID) {
-                if (!isPrefix(error.keyBytes(), command.key())) {
-                    example(problems, "wrong: " + command.kind() + " answered with another key than its own");
-                } else if (command.key() != null && error.keyBytes().length < command.key().length) {
+                // the contract's key: the command's Id when it is a valid one, else the record's own key
+                String id = event.get("Id").isTextual() ? event.get("Id").asText() : null;
+                byte[] key = JobId.isValid(id) ? id.getBytes(StandardCharsets.US_ASCII) : command.key();
+                if (!isPrefix(error.keyBytes(), key)) {
+                    example(problems, "wrong: " + command.kind() + " answered with another key than the contract's");
+                } else if (key != null && error.keyBytes().length < key.length) {
                     cutKeys[0]++;
                 }
             }
