@@ -95,7 +95,8 @@ record LatencyRun(BenchCluster cluster, BenchReport report, ProcessorProbe probe
         // Commands are stamped with the time they are sent, as a caller's are: the rate limit is lifted,
         // so that every answer is an accepted reset, whatever the load.
         Map<String, String> env = new HashMap<>(processorEnv);
-        env.putIfAbsent("RESET_LIMIT", "1000000");
+        env.putIfAbsent("RESET_LIMIT", "1000");
+        env.putIfAbsent("RESET_WINDOW", "1ms");
         // -Dbench.latency.uncommitted=true: a second observer, read_uncommitted, tells the time to an
         // outcome's write from the time to its commit (latency-*-uncommitted.csv)
         List<String> outcomes = List.of(topics.snapshots(), topics.errors());
