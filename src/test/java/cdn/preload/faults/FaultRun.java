@@ -417,8 +417,9 @@ final class FaultRun implements AutoCloseable {
         int missing = 0;
         List<String> examples = new ArrayList<>();
         Map<String, JsonNode> states = lastStates();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (Map.Entry<String, ObjectNode> job : store.entrySet()) {
-            HttpResponse<String> response = processor.getJob(job.getKey(), job.getValue().get("AliUid").asText());
+            HttpResponse<String> response = queried(processor, job.getValue(), generations.get(job.getKey()), deadline);
             if (response.statusCode() != 200) {
                 missing++;
                 example(examples, "job " + job.getKey() + " answered " + response.statusCode());
@@ -440,6 +441,34 @@ final class FaultRun implements AutoCloseable {
         }
         log("store checked: " + store.size() + " jobs");
         return new Verdict(store.size(), store.size(), missing, 0, wrong, examples);
+    }
+
+    /**
+     * {@code GET /jobs/{Id}} of {@code expected}'s job, asked again until it shows {@code expected} at
+     * {@code generation} or the deadline passes: queries read committed state, which follows the
+     * commit that the topics show by a moment (the store commits its buffer after the transaction).
+     */
+    @SuppressWarnings("unchecked")
+    private static HttpResponse<String> queried(JarProcess processor, ObjectNode expected, Long generation, long deadline) {
+        String id = expected.get("Id").asText();
+        String aliUid = expected.get("AliUid").asText();
+        HttpResponse<String>[] last = new HttpResponse[1];
+        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        try {
+            Wait.atMost(left, Duration.ofMillis(20)).alias("/jobs/" + id + " to show the model's job").until(() -> {
+                last[0] = processor.getJob(id, aliUid);
+                if (last[0].statusCode() != 200) {
+                    return false;
+                }
+                ObjectNode stored = (ObjectNode) parse(last[0].body());
+                stored.remove("RequestId");
+                return expected.equals(stored)
+                        && String.valueOf(generation).equals(last[0].headers().firstValue(HttpApi.GENERATION_HEADER).orElse(null));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException differs) {
+            // the caller says what differs
+        }
+        return last[0] != null ? last[0] : processor.getJob(id, aliUid);
     }
 
     /** The JobState of {@code job} (its 14 fields) at {@code generation}. */

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -48,12 +50,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
 
 /**
  * The processor as production runs it ({@link ProcessorApp}, as main does) against a real broker, on topics
@@ -328,20 +330,41 @@ final class BrokerFixture implements ProcessorHarness {
         return take(topics().deadLetters(), count).stream().map(BrokerFixture::deadLetter).toList();
     }
 
+    /**
+     * The job as the store holds it once the processor has committed all it processed: queries read
+     * committed state, which follows a transaction's commit by a moment (the store commits its
+     * buffer after the Kafka transaction), so this waits until the committed job is the one
+     * processed.
+     */
     @Override
     public StoredJob storedJob(String id) {
         StoredJob[] found = new StoredJob[1];
         await(() -> {
-            try {
-                ReadOnlyKeyValueStore<String, StoredJob> store = streams.store(StoreQueryParameters.fromNameAndType(
-                        ResetTopology.JOB_STORE, QueryableStoreTypes.<String, StoredJob>keyValueStore()));
-                found[0] = store.get(id);
-                return true;
-            } catch (InvalidStateStoreException rebalancing) {
-                return false;
-            }
-        }, "the job store to be queryable");
+            Optional<StoredJob> processed = query(id, IsolationLevel.READ_UNCOMMITTED);
+            Optional<StoredJob> committed = query(id, IsolationLevel.READ_COMMITTED);
+            found[0] = committed == null ? null : committed.orElse(null);
+            return processed != null && processed.equals(committed);
+        }, "the job store to be queryable, and the job " + id + " committed as processed");
         return found[0];
+    }
+
+    /** The job, or none; null while the store cannot be queried (starting, rebalancing). */
+    private Optional<StoredJob> query(String id, IsolationLevel isolation) {
+        StateQueryResult<StoredJob> result = streams.query(StateQueryRequest.inStore(ResetTopology.JOB_STORE)
+                .withQuery(KeyQuery.<String, StoredJob>withKey(id)).withIsolationLevel(isolation));
+        if (result.getPartitionResults().isEmpty()) {
+            return null;
+        }
+        StoredJob job = null;
+        for (QueryResult<StoredJob> partition : result.getPartitionResults().values()) {
+            if (partition.isFailure()) {
+                return null;
+            }
+            if (partition.getResult() != null) {
+                job = partition.getResult();
+            }
+        }
+        return Optional.ofNullable(job);
     }
 
     private List<ConsumerRecord<byte[], byte[]>> take(String topic, int count) {
