@@ -4,7 +4,10 @@ import cdn.preload.domain.ProgressDecision;
 import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the job store in step with the jobs topic, on the job's partition: a job not stored is
@@ -15,11 +18,21 @@ import org.apache.kafka.streams.processor.api.Record;
  * generation ahead of the job's is a dead letter. The version the job had is kept for the replays
  * of snapshots that showed it (see {@link ReplayMemory#keepVersion}). The records arrive checked
  * ({@link JobChecker}), keyed by the job's Id.
+ *
+ * <p>It is the one processor that changes a job's site, account or creation time, so it keeps the
+ * index of jobs by site ({@link JobIndex}) in step, in the same transaction as the job store.
  */
 final class JobStoreUpdater extends JobOwner {
+    private KeyValueStore<Bytes, byte[]> index;
 
     JobStoreUpdater(Duration replayRetention, TopicLayout layout, ResetObserver observer) {
         super(replayRetention, layout, observer);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Encoded> context) {
+        super.init(context);
+        index = context.getStateStore(ResetTopology.JOB_INDEX);
     }
 
     @Override
@@ -30,6 +43,7 @@ final class JobStoreUpdater extends JobOwner {
         if (change.job() == null) {
             if (current != null) {
                 memory.keepVersion(id, current, supersededAt(record));
+                JobIndex.update(index, current.job(), null);
                 jobs.delete(id);
                 publish(record, JobState.DELETED);
             }
@@ -42,6 +56,7 @@ final class JobStoreUpdater extends JobOwner {
                 memory.keepVersion(id, current, supersededAt(record));
             }
             jobs.put(id, applied.updated());
+            JobIndex.update(index, current == null ? null : current.job(), applied.updated().job());
             publish(record, JobState.of(applied.updated()));
         } else if (result instanceof ProgressDecision.Ahead ahead) {
             // Only a job of a generation above 0 can be ahead: the checker kept its origin.

@@ -45,6 +45,11 @@ public final class ResetTopology {
     /** Jobs by Id, with their generation and recent resets; its changelog is {@code <application.id>-jobs-changelog}. */
     public static final String JOB_STORE = "jobs";
     /**
+     * The stored jobs by site, account, creation time and Id, for lists ({@link JobIndex}); its
+     * changelog is {@code <application.id>-jobs-by-site-changelog}.
+     */
+    public static final String JOB_INDEX = "jobs-by-site";
+    /**
      * Answers remembered for replays, each with the time it was given; its changelog is
      * {@code <application.id>-remembered-answers-changelog}.
      */
@@ -95,6 +100,7 @@ public final class ResetTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(jobStore(stores));
         builder.addStateStore(answerStore(stores));
+        builder.addStateStore(indexStore(stores));
 
         Map<String, KStream<byte[], Checked>> jobs = builder
                 .stream(topics.jobs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("jobs-source"))
@@ -140,7 +146,7 @@ public final class ResetTopology {
         KStream<byte[], Encoded> stored = jobs.get(JOB + HOME)
                 .merge(rerouted.get(REROUTED + "job"), Named.as("job-merge"))
                 .process(() -> new JobStoreUpdater(replayRetention, layout, observer), Named.as("store-job"),
-                        JOB_STORE, ANSWER_STORE);
+                        JOB_STORE, ANSWER_STORE, JOB_INDEX);
 
         KStream<byte[], Encoded> applied = progress.get(PROGRESS + HOME)
                 .merge(rerouted.get(REROUTED + "progress"), Named.as("progress-merge"))
@@ -188,6 +194,16 @@ public final class ResetTopology {
     private static StoreBuilder<KeyValueStore<String, StoredJob>> jobStore(DslStoreSuppliers stores) {
         return Stores.keyValueStoreBuilder(
                         stores.keyValueStore(new DslKeyValueParams(JOB_STORE, false)), Serdes.String(), StoredJobFormat.serde())
+                .withCachingDisabled();
+    }
+
+    /**
+     * Keys only (the values are empty), read by range; a job's entry changes only when its site,
+     * account or creation time does, so a cache would rarely save a write.
+     */
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> indexStore(DslStoreSuppliers stores) {
+        return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(JOB_INDEX, false)),
+                        Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled();
     }
 

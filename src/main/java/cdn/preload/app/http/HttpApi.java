@@ -4,6 +4,8 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.ErrorEvent;
 import cdn.preload.domain.JobId;
+import cdn.preload.domain.JobList;
+import cdn.preload.domain.JobListQuery;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.domain.StoredJob;
@@ -50,6 +52,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +67,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text;</li>
  *   <li>{@code GET /jobs/{Id}?AliUid=...}: the job, in GetScheduledPreloadJob's shape, with its
  *       generation in the header {@value #GENERATION_HEADER}, for a caller with the bearer token
- *       ({@code HTTP_AUTH_TOKEN}) and the job's account, from whichever instance owns the key.</li>
+ *       ({@code HTTP_AUTH_TOKEN}) and the job's account, from whichever instance owns the key;</li>
+ *   <li>{@code GET /jobs?SiteId=...&AliUid=...}: a page of the site's jobs that the account owns, in
+ *       ListScheduledPreloadJobs' shape, with the same token, from every instance ({@link JobLists}).</li>
  * </ul>
  *
  * <p>Nothing a caller does holds the threads that health answers on: Jetty reads a request without a
@@ -81,6 +86,9 @@ public final class HttpApi implements AutoCloseable {
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(10);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final String JOBS = "/jobs/";
+    private static final String LIST = "/jobs";
+    private static final String LIST_UNAVAILABLE = "The list cannot be given whole right now: an instance that holds some"
+            + " of the jobs is starting, moving partitions or not answering; try again.";
     /** The job's generation, on an answer of {@code GET /jobs/{Id}}. */
     public static final String GENERATION_HEADER = "Preload-Generation";
 
@@ -100,6 +108,9 @@ public final class HttpApi implements AutoCloseable {
     private final byte[] tokenDigest;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
+    /** How many partitions the job store has. */
+    private volatile int partitions;
+    private final JobLists lists = new JobLists(client, FORWARD_TIMEOUT);
     private volatile TopicCheck topics = new TopicCheck(new TopicStatus(List.of("not checked yet"), List.of()),
             System.nanoTime());
 
@@ -167,7 +178,7 @@ public final class HttpApi implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         readiness.scheduleWithFixedDelay(this::checkTopics, 0, READINESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{Id})",
+        LOG.info("HTTP interface on {}:{} (/health/live, /health/ready, /metrics, /jobs/{Id}, /jobs?SiteId=...)",
                 settings.host(), port());
     }
 
@@ -175,9 +186,14 @@ public final class HttpApi implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** The processor to report on; until then, nothing is live or ready. */
-    public void serve(KafkaStreams processor, HostInfo thisInstance) {
+    /**
+     * The processor to report on; until then, nothing is live or ready.
+     *
+     * @param storePartitions how many partitions the job store has (those of the jobs topic)
+     */
+    public void serve(KafkaStreams processor, HostInfo thisInstance, int storePartitions) {
         this.self = thisInstance;
+        this.partitions = storePartitions;
         this.streams = processor;
     }
 
@@ -278,18 +294,19 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void job(Request request, Response response, Callback callback) {
-        // "/jobs/*" matches "/jobs" too: no Id at all is no such path
+        // "/jobs/*" matches "/jobs" too: that is the list
         String path = request.getHttpURI().getDecodedPath();
+        if (path.equals(LIST)) {
+            list(request, response, callback);
+            return;
+        }
         if (path.length() < JOBS.length()) {
             noSuchPath(request, response, callback);
             return;
         }
         String id = path.substring(JOBS.length());
         if (!authorized(request)) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"preload-job-processor\"");
-            send(response, callback, 401, problem(tokenDigest == null
-                    ? "Job queries are off: the processor has no HTTP_AUTH_TOKEN."
-                    : "Job queries need the header Authorization: Bearer <HTTP_AUTH_TOKEN>."));
+            refuseUnauthorized(response, callback);
             return;
         }
         String requestId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
@@ -343,6 +360,75 @@ public final class HttpApi implements AutoCloseable {
             // GetScheduledPreloadJob's response: a RequestId and the 14 fields of the job.
             response.getHeaders().put(GENERATION_HEADER, Long.toString(stored.generation()));
             send(response, callback, 200, new Snapshot(requestId, stored.job()));
+        }
+    }
+
+    private void refuseUnauthorized(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"preload-job-processor\"");
+        send(response, callback, 401, problem(tokenDigest == null
+                ? "Job queries are off: the processor has no HTTP_AUTH_TOKEN."
+                : "Job queries need the header Authorization: Bearer <HTTP_AUTH_TOKEN>."));
+    }
+
+    /**
+     * ListScheduledPreloadJobs: the query's checks in the contract's order, then the page, from every
+     * instance. A request forwarded by another instance is answered with this instance's part of the
+     * list, for the partitions that it names: its count and its first jobs, as many as the page needs.
+     */
+    private void list(Request request, Response response, Callback callback) {
+        if (!authorized(request)) {
+            refuseUnauthorized(response, callback);
+            return;
+        }
+        String requestId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        JobListQuery query;
+        try {
+            Fields parameters = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            query = JobListQuery.parse(parameters::getValues);
+        } catch (JobListQuery.Refused refused) {
+            ErrorEvent answer = refused.answer(requestId);
+            send(response, callback, answer.httpStatusCode(), answer);
+            return;
+        } catch (IllegalArgumentException | BadMessageException e) { // Jetty's own, for a malformed query
+            send(response, callback, 400, new ErrorEvent(requestId, null, ErrorCode.INVALID_PARAMETER.httpStatus(),
+                    ErrorCode.INVALID_PARAMETER.code(), "The query is not URL-encoded UTF-8.", JobListQuery.PARAMETERS));
+            return;
+        }
+        KafkaStreams current = streams;
+        if (current == null) {
+            unavailable(response, callback);
+            return;
+        }
+        try {
+            if (request.getHeaders().contains(FORWARDED)) {
+                List<Integer> asked = JobLists.asked(request.getHeaders().get(JobLists.PARTITIONS), partitions);
+                if (asked == null) {
+                    send(response, callback, 400, problem("A forwarded list needs " + JobLists.PARTITIONS
+                            + ": the partitions asked for, e.g. 0,3,5."));
+                    return;
+                }
+                var part = lists.local(current, asked, query);
+                send(response, callback, 200, new JobList(requestId, part.totalCount(), query.pageNumber(), query.pageSize(),
+                        part.jobs().stream().map(cdn.preload.streams.JobIndex.Listed::job).toList()));
+                return;
+            }
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            String rawQuery = request.getHttpURI().getQuery();
+            lists.list(current, self, partitions, query, requestId, peer -> HttpRequest
+                            .newBuilder(JobLists.peerUri(peer, LIST, rawQuery))
+                            .header(FORWARDED, "1")
+                            .header(HttpHeader.AUTHORIZATION.asString(), authorization))
+                    .whenComplete((list, failure) -> {
+                        if (failure != null) {
+                            JobLists.logUnavailable(failure);
+                            unavailable(response, callback, LIST_UNAVAILABLE);
+                        } else {
+                            send(response, callback, 200, list);
+                        }
+                    });
+        } catch (JobLists.Unavailable e) {
+            JobLists.logUnavailable(e);
+            unavailable(response, callback, LIST_UNAVAILABLE);
         }
     }
 
@@ -400,12 +486,16 @@ public final class HttpApi implements AutoCloseable {
 
     private static void noSuchPath(Request request, Response response, Callback callback) {
         send(response, callback, 404, problem("No such path: " + request.getHttpURI().getDecodedPath()
-                + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}."));
+                + ". Paths: /health/live, /health/ready, /metrics, /jobs/{Id}, /jobs?SiteId=...&AliUid=...."));
     }
 
     private static void unavailable(Response response, Callback callback) {
+        unavailable(response, callback, "The job store is not available right now (starting or rebalancing); try again.");
+    }
+
+    private static void unavailable(Response response, Callback callback, String message) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-        send(response, callback, 503, problem("The job store is not available right now (starting or rebalancing); try again."));
+        send(response, callback, 503, problem(message));
     }
 
     private static ObjectNode status(boolean up, KafkaStreams.State state) {
