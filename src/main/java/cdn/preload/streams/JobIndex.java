@@ -34,6 +34,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Id         24 bytes, ASCII (ascending)
  * </pre>
  *
+ * <p>One more entry, the one-byte key {@code 00}, says that the index has been built: a store kept by
+ * a version without the index is indexed once, when its task starts ({@link #buildIfNew}). It sorts
+ * before every job's entry and within no list's range.
+ *
  * <p>The last three parts are the job's {@linkplain #order(Job) place in a list}. The index is kept
  * in step with the job store by {@link JobStoreUpdater}, the one processor that changes a job's
  * site, account or creation time, in the same transaction; the other processors change counters
@@ -46,6 +50,7 @@ public final class JobIndex {
     /** timed, CreatedAt, Id. */
     private static final int ORDER_BYTES = 1 + Long.BYTES + ID_BYTES;
     private static final byte[] EMPTY = new byte[0];
+    private static final Bytes BUILT = Bytes.wrap(new byte[] {0});
     private static final byte[] LAST_ID = "ffffffffffffffffffffffff".getBytes(StandardCharsets.US_ASCII);
     private static final Comparator<Listed> LIST_ORDER = (a, b) -> Arrays.compareUnsigned(a.order, b.order);
 
@@ -88,6 +93,30 @@ public final class JobIndex {
         if (now != null && !now.equals(old)) {
             index.put(now, EMPTY);
         }
+    }
+
+    /**
+     * Indexes every job of {@code jobs} when {@code index} has not been built yet: a job store kept
+     * by a version without the index, or a new one (then empty). Afterwards {@link #update} keeps it.
+     *
+     * @return how many jobs were indexed; -1 when the index was built already
+     */
+    static long buildIfNew(KeyValueStore<String, StoredJob> jobs, KeyValueStore<Bytes, byte[]> index) {
+        if (index.get(BUILT) != null) {
+            return -1;
+        }
+        long indexed = 0;
+        try (KeyValueIterator<String, StoredJob> all = jobs.all()) {
+            while (all.hasNext()) {
+                Bytes key = key(all.next().value.job());
+                if (key != null) {
+                    index.put(key, EMPTY);
+                    indexed++;
+                }
+            }
+        }
+        index.put(BUILT, EMPTY);
+        return indexed;
     }
 
     /** A job's place in a list: newest CreatedAt first, then by Id; a CreatedAt that is not a time, last. */

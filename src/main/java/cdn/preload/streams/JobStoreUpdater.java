@@ -8,6 +8,8 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the job store in step with the jobs topic, on the job's partition: a job not stored is
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * index of jobs by site ({@link JobIndex}) in step, in the same transaction as the job store.
  */
 final class JobStoreUpdater extends JobOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobStoreUpdater.class);
     private KeyValueStore<Bytes, byte[]> index;
 
     JobStoreUpdater(Duration replayRetention, TopicLayout layout, ResetObserver observer) {
@@ -33,6 +36,10 @@ final class JobStoreUpdater extends JobOwner {
     public void init(ProcessorContext<byte[], Encoded> context) {
         super.init(context);
         index = context.getStateStore(ResetTopology.JOB_INDEX);
+        long indexed = JobIndex.buildIfNew(jobs, index);
+        if (indexed > 0) {
+            LOG.info("Task {}: indexed {} jobs stored before the index of jobs by site existed", context.taskId(), indexed);
+        }
     }
 
     @Override

@@ -217,6 +217,39 @@ class CliIT extends RealProcessorTest {
     }
 
     @Test
+    void jobsListPrintsAPageAsTheHttpInterfaceAnswersItAndAnErrorEventWithExit1() throws IOException {
+        cli("jobs", "put", file("jobs.json", "[" + Json.MAPPER.writeValueAsString(EXAMPLE_JOB)
+                + ",{\"Id\":\"665d3af3621bccf3fe29e1a5\",\"SiteId\":190007158391808,\"AliUid\":\"" + EXAMPLE_UID
+                + "\",\"CreatedAt\":\"2024-06-03T00:00:00Z\"}"
+                + ",{\"Id\":\"665d3af3621bccf3fe29e1a6\",\"SiteId\":190007158391808,\"AliUid\":\"u-2\"}]").toString());
+        String url = fixture.http("").toString();
+        String[] secondPage = {"jobs", "list", "--site", "190007158391808", "--uid", EXAMPLE_UID, "--size", "1", "--page", "2",
+            "--to", "2024-06-03T00:00:00Z", "--url", url};
+        Run[] list = new Run[1];
+        Wait.atMost(Duration.ofSeconds(30), Duration.ofMillis(100)).until(() -> {
+            list[0] = cli(secondPage);
+            return list[0].exitCode() == 0 && json(list[0].out()).path("TotalCount").asInt() == 2;
+        });
+
+        ObjectNode expected = Json.MAPPER.createObjectNode().put("RequestId", json(list[0].out()).path("RequestId").asText())
+                .put("TotalCount", 2).put("PageNumber", 2).put("PageSize", 1);
+        expected.putArray("Jobs").add(Json.MAPPER.valueToTree(EXAMPLE_JOB));
+        assertThat(json(list[0].out())).isEqualTo(json(expected.toString()));
+        assertThat(list[0].err()).isEmpty();
+
+        Run refused = cli("jobs", "list", "--site", "190007158391808", "--uid", EXAMPLE_UID, "--size", "501", "--url", url);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("400 InvalidParameter\n");
+        assertThat(json(refused.out()).path("Message").asText()).isEqualTo("PageSize must be an integer from 1 to 500, got 501.");
+
+        Map<String, String> withoutToken = new HashMap<>(fixture.env);
+        withoutToken.remove("HTTP_AUTH_TOKEN");
+        Run noToken = cli(withoutToken, "jobs", "list", "--site", "1", "--uid", EXAMPLE_UID, "--url", url);
+        assertThat(noToken).isEqualTo(new Run(2, "",
+                "Error: set HTTP_AUTH_TOKEN to the processor's token (bin/run prints the one it made).\n"));
+    }
+
+    @Test
     void tailPrintsAnswersAndDeadLettersOneJsonDocumentALine() {
         fixture.putJob(EXAMPLE_JOB);
         fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());

@@ -28,10 +28,11 @@ import picocli.CommandLine;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (for reset: the job was reset)",
-            "1:an error event (reset), invalid input (nothing sent), a topic missing or different (topics), or the"
+            "1:an error event (reset, jobs list), invalid input (nothing sent), a topic missing or different (topics), or the"
                 + " processor failed",
             "2:usage error or invalid setting",
-            "3:Kafka failed, or no answer within the timeout (commands only)"})
+            "3:Kafka failed, or no answer within the timeout (commands only; jobs list: the HTTP interface did not"
+                + " answer, or answered 503)"})
 public final class Cli implements Callable<Integer> {
     /** A command's exit code when Kafka failed or no answer came in time: its input may well be right. */
     static final int KAFKA_FAILED = 3;

@@ -27,10 +27,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Loads jobs into the jobs topic, or deletes one, as the control plane would. */
+/** Loads jobs into the jobs topic, or deletes one, as the control plane would; lists a site's jobs. */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
-        description = "Publishes jobs to the jobs topic (put) or deletes one with a tombstone (delete).",
-        subcommands = {JobsCli.Put.class, JobsCli.Delete.class})
+        description = "Publishes jobs to the jobs topic (put), deletes one with a tombstone (delete), lists a site's jobs"
+                + " (list).",
+        subcommands = {JobsCli.Put.class, JobsCli.Delete.class, JobsListCli.class})
 final class JobsCli {
     /** Reads one element of a document, so what follows it is not an error. */
     private static final ObjectReader ELEMENTS =

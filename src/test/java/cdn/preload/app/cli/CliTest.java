@@ -36,7 +36,7 @@ class CliTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Without a command, runs the processor", "reset", "jobs", "progress", "tail", "topics",
                 "Exit codes:", "2   usage error or invalid setting",
-                "3   Kafka failed, or no answer within the timeout (commands only)");
+                "3   Kafka failed, or no answer within the timeout (commands only; jobs");
     }
 
     @ParameterizedTest
@@ -44,6 +44,8 @@ class CliTest {
         "reset;        --id=ID, --uid=ALIUID, --request-id=ID, --timeout=DURATION, --bootstrap-servers, preload.generation: G",
         "jobs put;     FILE, standard input, --bootstrap-servers, nothing is sent, --generation=G, header preload.generation",
         "jobs delete;  ID, tombstone, --bootstrap-servers",
+        "jobs list;    --site=SITEID, --uid=ALIUID, --from=TIME, --to=TIME, --page=N, --size=M, --url=URL, HTTP_AUTH_TOKEN,"
+                + " GET /jobs, 503",
         "progress;     --id=ID, --generation=G, --url-submitted=N, --task-submitted=N, --bootstrap-servers, tail --state,"
                 + " nothing is sent, 2147483647",
         "tail;         --snapshots, --errors, --dlq, --state, --from-beginning, --limit=N, --bootstrap-servers, base64,"
@@ -68,6 +70,19 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("Missing required option: '--id=ID'");
+    }
+
+    @Test
+    void jobsListWithoutAnAnsweringProcessorExits3AndATimeThatIsNoTimeIsAUsageError() {
+        Map<String, String> env = Map.of("HTTP_AUTH_TOKEN", "a-token-of-sixteen-chars");
+        Run unreachable = cli(env, "jobs", "list", "--site", "1", "--uid", "u-1", "--url", "http://127.0.0.1:1");
+        assertThat(unreachable.exitCode()).isEqualTo(3);
+        assertThat(unreachable.err()).startsWith("Error: no answer from http://127.0.0.1:1 (is the processor running, and is --url right?)");
+
+        Run notATime = cli(env, "jobs", "list", "--site", "1", "--uid", "u-1", "--from", "yesterday");
+        assertThat(notATime.exitCode()).isEqualTo(2);
+        assertThat(notATime.err()).startsWith("Invalid value for option '--from': 'yesterday' is neither epoch milliseconds"
+                + " nor an ISO 8601 time");
     }
 
     @Test
