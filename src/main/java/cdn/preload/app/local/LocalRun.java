@@ -203,12 +203,14 @@ public final class LocalRun {
      * belong in a terminal's scrollback or a log.
      */
     private static String jobQuery(Settings.Http http, boolean generatedToken) {
-        String url = "'http://localhost:" + http.port() + "/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'";
-        return generatedToken
-                ? "A job, for its account, with this run's token (HTTP_AUTH_TOKEN):\n  curl -H 'Authorization: Bearer "
-                        + http.authToken() + "' " + url
-                : "A job, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):\n"
-                        + "  curl -H \"Authorization: Bearer $HTTP_AUTH_TOKEN\" " + url;
+        String base = "'http://localhost:" + http.port() + "/jobs";
+        String job = base + "/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'";
+        String list = base + "?SiteId=190007158391808&AliUid=15685865xxx14622'";
+        String curl = generatedToken ? "  curl -H 'Authorization: Bearer " + http.authToken() + "' "
+                : "  curl -H \"Authorization: Bearer $HTTP_AUTH_TOKEN\" ";
+        return (generatedToken ? "A job, and its site's jobs, for its account, with this run's token (HTTP_AUTH_TOKEN):\n"
+                : "A job, and its site's jobs, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):\n")
+                + curl + job + "\n" + curl + list;
     }
 
     /** 32 random bytes, as hex. */

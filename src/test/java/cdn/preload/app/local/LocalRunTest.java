@@ -16,10 +16,11 @@ class LocalRunTest {
         String printed = LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", true);
 
         assertThat(printed).contains("""
-                A job, for its account, with this run's token (HTTP_AUTH_TOKEN):
+                A job, and its site's jobs, for its account, with this run's token (HTTP_AUTH_TOKEN):
                   curl -H 'Authorization: Bearer %s' 'http://localhost:8081/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'
+                  curl -H 'Authorization: Bearer %s' 'http://localhost:8081/jobs?SiteId=190007158391808&AliUid=15685865xxx14622'
                 Ctrl-C stops the processor and the broker.
-                """.formatted(TOKEN));
+                """.formatted(TOKEN, TOKEN));
     }
 
     @Test
@@ -27,8 +28,9 @@ class LocalRunTest {
         String printed = LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", false);
 
         assertThat(printed).doesNotContain(TOKEN).contains("""
-                A job, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):
+                A job, and its site's jobs, for its account, with the token HTTP_AUTH_TOKEN gives (not printed):
                   curl -H "Authorization: Bearer $HTTP_AUTH_TOKEN" 'http://localhost:8081/jobs/665d3af3621bccf3fe29e1a4?AliUid=15685865xxx14622'
+                  curl -H "Authorization: Bearer $HTTP_AUTH_TOKEN" 'http://localhost:8081/jobs?SiteId=190007158391808&AliUid=15685865xxx14622'
                 Ctrl-C stops the processor and the broker.
                 """);
     }
