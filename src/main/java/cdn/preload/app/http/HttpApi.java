@@ -189,11 +189,13 @@ public final class HttpApi implements AutoCloseable {
     /**
      * The processor to report on; until then, nothing is live or ready.
      *
+     * @param jobsTopic the jobs topic, whose partitions are the job store's
      * @param storePartitions how many partitions the job store has (those of the jobs topic)
      */
-    public void serve(KafkaStreams processor, HostInfo thisInstance, int storePartitions) {
+    public void serve(KafkaStreams processor, HostInfo thisInstance, String jobsTopic, int storePartitions) {
         this.self = thisInstance;
         this.partitions = storePartitions;
+        lists.jobsTopic(jobsTopic);
         this.streams = processor;
     }
 

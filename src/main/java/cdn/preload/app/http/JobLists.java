@@ -47,6 +47,8 @@ final class JobLists {
 
     private final HttpClient client;
     private final Duration timeout;
+    /** The jobs topic: the job store's tasks are those of its partitions. */
+    private volatile String jobsTopic;
 
     /** The list cannot be given whole now; the message says why, for the log. */
     static final class Unavailable extends RuntimeException {
@@ -67,6 +69,11 @@ final class JobLists {
      * @param forward the caller's request to an instance at {@code HostInfo}, for its part of the list
      *        (the query and the caller's token; {@link #PARTITIONS} is added)
      */
+    /** The jobs topic, whose partitions are the job store's. */
+    void jobsTopic(String topic) {
+        this.jobsTopic = topic;
+    }
+
     CompletableFuture<JobList> list(KafkaStreams streams, HostInfo self, int partitions, JobListQuery query,
                                     String requestId, java.util.function.Function<HostInfo, HttpRequest.Builder> forward) {
         Map<HostInfo, SortedSet<Integer>> holders = holders(streams, partitions);
@@ -82,8 +89,11 @@ final class JobLists {
                 JobIndex.page(requestId, query, parts.stream().map(CompletableFuture::join).toList()));
     }
 
-    /** This instance's part for the partitions asked, each held here as an active task that is running. */
+    /** This instance's part for the partitions asked, each held here as an active task, while nothing moves. */
     JobIndex.Part local(KafkaStreams streams, Iterable<Integer> partitions, JobListQuery query) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new Unavailable("the processor is " + streams.state());
+        }
         List<JobIndex.Part> parts = new ArrayList<>();
         try {
             for (int partition : partitions) {
@@ -100,7 +110,7 @@ final class JobLists {
     }
 
     /** Which instance holds each partition of the job store, as this one sees it; every partition must have one. */
-    private static Map<HostInfo, SortedSet<Integer>> holders(KafkaStreams streams, int partitions) {
+    private Map<HostInfo, SortedSet<Integer>> holders(KafkaStreams streams, int partitions) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new Unavailable("the processor is " + streams.state());
         }
@@ -110,8 +120,7 @@ final class JobLists {
         try {
             for (StreamsMetadata instance : streams.streamsMetadataForStore(ResetTopology.JOB_STORE)) {
                 for (TopicPartition partition : instance.topicPartitions()) {
-                    // Every source topic of the store's tasks has the same partitions: one topic's will do.
-                    if (held.add(partition.partition())) {
+                    if (partition.topic().equals(jobsTopic) && held.add(partition.partition())) {
                         holders.computeIfAbsent(instance.hostInfo(), host -> new TreeSet<>()).add(partition.partition());
                     }
                 }

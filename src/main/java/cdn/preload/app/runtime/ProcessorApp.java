@@ -87,7 +87,7 @@ public final class ProcessorApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         if (http != null) {
             String server = effective.kafka().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
-            http.serve(streams, HostInfo.buildFromEndpoint(server), layout.inputPartitions());
+            http.serve(streams, HostInfo.buildFromEndpoint(server), effective.topics().jobs(), layout.inputPartitions());
         }
     }
 
