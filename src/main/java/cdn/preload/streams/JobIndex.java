@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -85,6 +86,10 @@ public final class JobIndex {
      * time changes.
      */
     static void update(KeyValueStore<Bytes, byte[]> index, Job before, Job after) {
+        if (before != null && after != null && Objects.equals(before.siteId(), after.siteId())
+                && Objects.equals(before.aliUid(), after.aliUid()) && Objects.equals(before.createdAt(), after.createdAt())) {
+            return; // the common update: counters, names, error info
+        }
         Bytes old = key(before);
         Bytes now = key(after);
         if (old != null && !old.equals(now)) {
