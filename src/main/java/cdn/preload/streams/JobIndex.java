@@ -147,8 +147,9 @@ public final class JobIndex {
      * This partition's part of the list: its count, and its first {@link JobListQuery#throughPage()}
      * jobs, as the job store holds them.
      *
-     * @throws IllegalStateException when an entry's job is not in the job store (an uncommitted
-     *         read in the middle of a change): asked again, the list is whole
+     * @throws IllegalStateException when an entry's job is not in the job store, or is stored with
+     *         another site, account or creation time: the index and the job store are read one after
+     *         the other, and a change committed in between is under way; asked again, the list is whole
      */
     public static Part scan(ReadOnlyKeyValueStore<Bytes, byte[]> index, ReadOnlyKeyValueStore<String, StoredJob> jobs,
                             JobListQuery query) {
@@ -169,6 +170,10 @@ public final class JobIndex {
             StoredJob stored = jobs.get(id);
             if (stored == null) {
                 throw new IllegalStateException("job " + id + " is indexed but not stored (a change under way)");
+            }
+            if (!Bytes.wrap(key).equals(key(stored.job()))) {
+                throw new IllegalStateException("job " + id + " is stored with another site, account or creation time"
+                        + " than it is indexed with (a change under way)");
             }
             listed.add(new Listed(Arrays.copyOfRange(key, prefix.length, key.length), stored.job()));
         }

@@ -1,6 +1,7 @@
 package cdn.preload.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cdn.preload.domain.Job;
 import cdn.preload.domain.JobList;
@@ -128,6 +129,25 @@ class JobListTest {
         assertThat(JobIndex.buildIfNew(jobs, index)).isEqualTo(stored);
         assertThat(entries(partition)).containsExactlyElementsOf(built);
         everyPageOfEveryListIsTheModels();
+    }
+
+    @Test
+    void aJobReadInTheMiddleOfAMoveIsNotListedWithTheFieldsOfItsNewSiteOrAccount() {
+        Job job = new Job(Examples.EXAMPLE_ID, "example", 7L, "1001", null, null, null, null, 10, 6, 6, null, null,
+                "2024-06-02T02:23:26Z");
+        Job moved = new Job(Examples.EXAMPLE_ID, "example", 7L, "1002", null, null, null, null, 10, 6, 6, null, null,
+                "2024-06-02T02:23:26Z");
+        byte[] key = job.id().getBytes(StandardCharsets.UTF_8);
+        // A query reads the index, then the job store; a commit that moves the job to another account may
+        // land in between. Here the first partition's index holds the job as it was, the second's store as it is.
+        partitions[0].putRawJob(key, Json.write(job), new RecordHeaders(), time);
+        partitions[1].putRawJob(key, Json.write(moved), new RecordHeaders(), time);
+        KeyValueStore<Bytes, byte[]> before = partitions[0].driver.getKeyValueStore(ResetTopology.JOB_INDEX);
+        KeyValueStore<String, StoredJob> after = partitions[1].driver.getKeyValueStore(ResetTopology.JOB_STORE);
+
+        // Not a list of 1001's jobs that shows 1002's: the change is under way, and asked again the list is whole.
+        assertThatThrownBy(() -> JobIndex.scan(before, after, query(7, "1001", null, null, 1, 20)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(job.id());
     }
 
     /** The index's keys, in order. */
