@@ -6,6 +6,7 @@ import cdn.preload.domain.JobListQuery;
 import cdn.preload.domain.StoredJob;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,8 +37,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * </pre>
  *
  * <p>One more entry, the one-byte key {@code 00}, says that the index has been built: a store kept by
- * a version without the index is indexed once, when its task starts ({@link #buildIfNew}). It sorts
- * before every job's entry and within no list's range.
+ * a version without the index is indexed once, just after its task starts ({@link #buildIfNew}); until
+ * then its lists are refused as a change under way. It sorts before every job's entry and within no
+ * list's range.
  *
  * <p>The last three parts are the job's {@linkplain #order(Job) place in a list}. The index is kept
  * in step with the job store by {@link JobStoreUpdater}, the one processor that changes a job's
@@ -52,6 +54,8 @@ public final class JobIndex {
     private static final int ORDER_BYTES = 1 + Long.BYTES + ID_BYTES;
     private static final byte[] EMPTY = new byte[0];
     private static final Bytes BUILT = Bytes.wrap(new byte[] {0});
+    /** How soon after a task starts its index is built when it never was (a wall-clock punctuation). */
+    static final Duration BUILD_DELAY = Duration.ofMillis(10);
     private static final byte[] LAST_ID = "ffffffffffffffffffffffff".getBytes(StandardCharsets.US_ASCII);
     private static final Comparator<Listed> LIST_ORDER = (a, b) -> Arrays.compareUnsigned(a.order, b.order);
 
@@ -147,12 +151,16 @@ public final class JobIndex {
      * This partition's part of the list: its count, and its first {@link JobListQuery#throughPage()}
      * jobs, as the job store holds them.
      *
-     * @throws IllegalStateException when an entry's job is not in the job store, or is stored with
-     *         another site, account or creation time: the index and the job store are read one after
-     *         the other, and a change committed in between is under way; asked again, the list is whole
+     * @throws IllegalStateException when the index is not built yet; or when an entry's job is not in
+     *         the job store, or is stored with another site, account or creation time: the index and the
+     *         job store are read one after the other, and a change committed in between is under way.
+     *         Asked again, the list is whole
      */
     public static Part scan(ReadOnlyKeyValueStore<Bytes, byte[]> index, ReadOnlyKeyValueStore<String, StoredJob> jobs,
                             JobListQuery query) {
+        if (index.get(BUILT) == null) {
+            throw new IllegalStateException("the index is being built (its task has just started)");
+        }
         long wanted = query.throughPage();
         byte[] prefix = prefix(query.siteId(), query.aliUid());
         List<byte[]> keys = new ArrayList<>();

@@ -5,6 +5,8 @@ import cdn.preload.domain.StoredJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -36,10 +38,17 @@ final class JobStoreUpdater extends JobOwner {
     public void init(ProcessorContext<byte[], Encoded> context) {
         super.init(context);
         index = context.getStateStore(ResetTopology.JOB_INDEX);
-        long indexed = JobIndex.buildIfNew(jobs, index);
-        if (indexed > 0) {
-            LOG.info("Task {}: indexed {} jobs stored before the index of jobs by site existed", context.taskId(), indexed);
-        }
+        // Not here: a write in init() would open the transaction before the task runs. A punctuation
+        // writes within the stream thread's transactions, as a record does; until it has run, a list
+        // of this partition is refused as a change under way.
+        Cancellable[] once = new Cancellable[1];
+        once[0] = context.schedule(JobIndex.BUILD_DELAY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            once[0].cancel();
+            long indexed = JobIndex.buildIfNew(jobs, index);
+            if (indexed > 0) {
+                LOG.info("Task {}: indexed {} jobs stored before the index of jobs by site existed", context.taskId(), indexed);
+            }
+        });
     }
 
     @Override

@@ -10,6 +10,7 @@ import cdn.preload.domain.Json;
 import cdn.preload.domain.StoredJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,13 +18,17 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ListScheduledPreloadJobs as the index answers it, against a small model written from the contract:
@@ -148,6 +153,28 @@ class JobListTest {
         // Not a list of 1001's jobs that shows 1002's: the change is under way, and asked again the list is whole.
         assertThatThrownBy(() -> JobIndex.scan(before, after, query(7, "1001", null, null, 1, 20)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(job.id());
+    }
+
+    @Test
+    void aTasksIndexIsBuiltJustAfterItStartsAndUntilThenItsListsAreAChangeUnderWay(@TempDir Path stateDir) {
+        Properties props = new Properties();
+        props.putAll(partitions[0].settings.kafka());
+        props.setProperty("state.dir", stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(ResetTopology.build(partitions[0].settings.topics(),
+                partitions[0].settings.rateLimit(), partitions[0].settings.replayRetention()), props)) {
+            driver.createInputTopic(partitions[0].settings.topics().jobs(), new ByteArraySerializer(), new ByteArraySerializer())
+                    .pipeInput(Examples.EXAMPLE_ID.getBytes(StandardCharsets.UTF_8), Json.write(Examples.EXAMPLE_JOB));
+            KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ResetTopology.JOB_INDEX);
+            KeyValueStore<String, StoredJob> jobs = driver.getKeyValueStore(ResetTopology.JOB_STORE);
+            JobListQuery query = query(Examples.EXAMPLE_JOB.siteId(), Examples.EXAMPLE_UID, null, null, 1, 20);
+
+            assertThatThrownBy(() -> JobIndex.scan(index, jobs, query)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the index is being built (its task has just started)");
+
+            driver.advanceWallClockTime(JobIndex.BUILD_DELAY);
+            assertThat(JobIndex.scan(index, jobs, query).jobs()).extracting(JobIndex.Listed::job)
+                    .containsExactly(Examples.EXAMPLE_JOB);
+        }
     }
 
     /** The index's keys, in order. */

@@ -83,6 +83,7 @@ final class TopologyFixture implements ProcessorHarness {
         driver = new TopologyTestDriver(
                 ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention(), layout, stores,
                         observer), props);
+        driver.advanceWallClockTime(JobIndex.BUILD_DELAY); // as a task's first moments do: its index is built
         Topics topics = settings.topics();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
