@@ -46,7 +46,9 @@ final class Observer implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                // -Dbench.observer.fetch.max.wait.ms: how long the broker may hold an empty fetch (Java's default 500)
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.getInteger("bench.observer.fetch.max.wait.ms", 500)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
