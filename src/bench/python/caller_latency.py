@@ -15,7 +15,7 @@ p50/p99 per second of send time. Against bin/run, e.g.:
     /usr/bin/python3 src/bench/python/caller_latency.py --bootstrap localhost:29092 --partitioner murmur2_random
 """
 import argparse, json, threading, time, uuid
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, KafkaException, Producer
 
 TOPICS = ("preload-jobs", "preload-job-reset-commands", "preload-job-snapshots", "preload-job-errors")
 
@@ -48,7 +48,12 @@ def main():
     a = p.parse_args()
     common = {"bootstrap.servers": a.bootstrap}
     producer = Producer(dict(common, **{"linger.ms": 0, "acks": "all", "partitioner": a.partitioner}))
-    while not set(TOPICS) <= set(producer.list_topics(timeout=10).topics):  # a cold start: bin/run creates them
+    while True:  # a cold start: the broker may not listen yet, and bin/run creates the topics
+        try:
+            if set(TOPICS) <= set(producer.list_topics(timeout=10).topics):
+                break
+        except KafkaException:
+            pass
         time.sleep(0.1)
     jobs = [job(i) for i in range(a.jobs)]
     for job_id, document in jobs:
