@@ -166,6 +166,21 @@ public final class ListBenchmark {
                 for (String name : List.of("a", "b")) {
                     curlRows.add(curl(name, name.equals("a") ? a : b, query));
                 }
+                // The HTTP path without the list: GET /jobs/{Id} of a job this instance holds, and of one the other holds
+                line("\nFor comparison, `GET /jobs/{Id}` one at a time, as many:\n\n| instance | job held by | p50 ms | p99 ms | max ms |"
+                        + "\n|---|---|---:|---:|---:|");
+                ArrayNode single = results.putArray("getJob");
+                for (String name : List.of("a", "b")) {
+                    for (String holder : List.of("a", "b")) {
+                        BenchJob job = listed.stream().filter(j -> held.get(holder).contains(partition(j))).findFirst().orElseThrow();
+                        Histogram latencies = measureGet(name.equals("a") ? a : b, "/jobs/" + job.id() + "?AliUid=" + aliUid);
+                        ObjectNode row = single.addObject().put("instance", name).put("heldBy", holder)
+                                .put("p50ms", ms(latencies.getValueAtPercentile(50))).put("p99ms", ms(latencies.getValueAtPercentile(99)))
+                                .put("maxms", ms(latencies.getMaxValue()));
+                        line(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |", name, holder, row.get("p50ms").asDouble(),
+                                row.get("p99ms").asDouble(), row.get("maxms").asDouble()));
+                    }
+                }
                 results.put("instanceA", instanceA.pid()).put("instanceB", instanceB.pid());
             }
         } finally {
@@ -202,6 +217,23 @@ public final class ListBenchmark {
             HttpResponse<byte[]> answer = ask(env, query);
             long nanos = System.nanoTime() - start;
             check(answer, total, page);
+            if (i >= warmup) {
+                latencies.recordValue(nanos);
+            }
+        }
+        return latencies;
+    }
+
+    /** As {@link #measure}, for {@code GET /jobs/{Id}}: each answer must be 200. */
+    private Histogram measureGet(Map<String, String> env, String path) throws Exception {
+        Histogram latencies = new Histogram(3);
+        for (int i = 0; i < warmup + requests; i++) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> answer = ask(env, path);
+            long nanos = System.nanoTime() - start;
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException(path + " was answered " + answer.statusCode());
+            }
             if (i >= warmup) {
                 latencies.recordValue(nanos);
             }
