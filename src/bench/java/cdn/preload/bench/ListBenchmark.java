@@ -151,15 +151,20 @@ public final class ListBenchmark {
                 List<Long> ours = List.of(instanceA.pid(), instanceB.pid(), cluster.broker.pid(), ProcessHandle.current().pid());
                 results.put("settleSeconds", settle(instanceA, instanceB));
                 line("\n| round | instance | site's jobs held | requests | p50 ms | p90 ms | p99 ms | max ms | mean ms | load average"
-                        + " | CPU s of other processes |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+                        + " | CPU s of other processes | both instances' CPU ms per list |"
+                        + "\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
                 ArrayNode rows = results.putArray("latency");
                 for (int round = 1; round <= rounds; round++) {
                     for (String name : List.of("a", "b")) {
                         Map<String, String> env = name.equals("a") ? a : b;
                         String load = loadAverage();
                         double othersBefore = othersCpuSeconds(ours);
+                        long instancesBefore = BenchProcesses.cpu(instanceA.pid()).toMillis() + BenchProcesses.cpu(instanceB.pid()).toMillis();
                         Histogram latencies = measure(env, query, listed.size(), page);
-                        rows.add(row(round, name, holds.get(name), latencies, load, othersCpuSeconds(ours) - othersBefore));
+                        long instancesCpu = BenchProcesses.cpu(instanceA.pid()).toMillis() + BenchProcesses.cpu(instanceB.pid()).toMillis()
+                                - instancesBefore;
+                        rows.add(row(round, name, holds.get(name), latencies, load, othersCpuSeconds(ours) - othersBefore,
+                                (double) instancesCpu / (warmup + requests)));
                     }
                 }
                 ArrayNode curlRows = results.putArray("curl");
@@ -326,16 +331,17 @@ public final class ListBenchmark {
         }
     }
 
-    private ObjectNode row(int round, String name, int held, Histogram latencies, String load, double othersCpu) {
+    private ObjectNode row(int round, String name, int held, Histogram latencies, String load, double othersCpu,
+                           double cpuPerList) {
         ObjectNode row = BenchReport.JSON.createObjectNode().put("round", round).put("instance", name).put("siteJobsHeld", held)
                 .put("requests", latencies.getTotalCount())
                 .put("p50ms", ms(latencies.getValueAtPercentile(50))).put("p90ms", ms(latencies.getValueAtPercentile(90)))
                 .put("p99ms", ms(latencies.getValueAtPercentile(99))).put("maxms", ms(latencies.getMaxValue()))
                 .put("meanms", ms((long) latencies.getMean())).put("loadAverage", load)
-                .put("othersCpuSeconds", BenchReport.round(othersCpu, 1));
-        line(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %.1f |", round, name, held,
-                latencies.getTotalCount(), row.get("p50ms").asDouble(), row.get("p90ms").asDouble(), row.get("p99ms").asDouble(),
-                row.get("maxms").asDouble(), row.get("meanms").asDouble(), load, othersCpu));
+                .put("othersCpuSeconds", BenchReport.round(othersCpu, 1)).put("instancesCpuMsPerList", BenchReport.round(cpuPerList, 2));
+        line(String.format(Locale.ROOT, "| %d | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %.1f | %.2f |", round, name,
+                held, latencies.getTotalCount(), row.get("p50ms").asDouble(), row.get("p90ms").asDouble(),
+                row.get("p99ms").asDouble(), row.get("maxms").asDouble(), row.get("meanms").asDouble(), load, othersCpu, cpuPerList));
         return row;
     }
 
