@@ -5,6 +5,7 @@ import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.Wait;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,8 @@ public final class EndToEndBenchmark {
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
     /** The sites the scale run's jobs are spread over (the index of jobs by site holds them all); 0: a site each. */
     private final int scaleSites = Integer.getInteger("bench.scale.sites", 10_000);
+    /** How many times the scale run deletes the state directory and restores it (each restore measured). */
+    private final int scaleRestores = Integer.getInteger("bench.scale.restores", 1);
     /**
      * Which variants run besides the processor's reset drain: passthrough, copy, stateless, progress (the processor's
      * progress drain), outcome-log, bad, naive, latency (default: all).
@@ -303,21 +306,33 @@ public final class EndToEndBenchmark {
         section.put("loadSeconds", BenchReport.round((System.nanoTime() - loading) / 1e9, 1)).put("loadPeakRssMB", loadRss >> 20);
         Path stateDir = Path.of(env.get("KAFKA_STATE_DIR"));
         section.set("storeMBOnDisk", storeSizes(stateDir));
-        TestBroker.delete(stateDir);
-        section.put("loadAverageBeforeRestore", ListBenchmark.loadAverage());
-        long restoring = System.nanoTime();
-        try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
-            probe.awaitRunning(env);
-            probe.awaitLoaded(env, jobList);
-            double seconds = (System.nanoTime() - restoring) / 1e9;
-            long rss = BenchProcesses.peakRss(child.pid());
-            probe.awaitList(env, first.siteId(), first.aliUid(), listed);
-            double listSeconds = (System.nanoTime() - restoring) / 1e9;
-            ObjectNode heap = probe.heap(env);
-            section.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20)
-                    .put("restoreToWholeListSeconds", BenchReport.round(listSeconds, 1)).put("listedJobs", listed);
-            section.set("heapAfterRestore", heap);
-            report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+        ArrayNode restores = section.putArray("restores");
+        for (int restore = 0; restore < scaleRestores; restore++) {
+            TestBroker.delete(stateDir);
+            ObjectNode row = restores.addObject().put("loadAverageBeforeRestore", ListBenchmark.loadAverage());
+            long brokerCpu = BenchProcesses.cpu(cluster.broker.pid()).toMillis();
+            long restoring = System.nanoTime();
+            try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
+                probe.awaitRunning(env);
+                probe.awaitLoaded(env, jobList);
+                double seconds = (System.nanoTime() - restoring) / 1e9;
+                row.put("restoreCpuSeconds", BenchReport.round(BenchProcesses.cpu(child.pid()).toMillis() / 1e3, 1));
+                row.put("restoreBrokerCpuSeconds", BenchReport.round((BenchProcesses.cpu(cluster.broker.pid()).toMillis() - brokerCpu) / 1e3, 1));
+                long rss = BenchProcesses.peakRss(child.pid());
+                probe.awaitList(env, first.siteId(), first.aliUid(), listed);
+                double listSeconds = (System.nanoTime() - restoring) / 1e9;
+                ObjectNode heap = probe.heap(env);
+                row.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20)
+                        .put("restoreToWholeListSeconds", BenchReport.round(listSeconds, 1)).put("listedJobs", listed);
+                row.set("heapAfterRestore", heap);
+                if (restore == 0) { // the figures of the first restore, as before
+                    section.put("loadAverageBeforeRestore", row.get("loadAverageBeforeRestore").asText());
+                    ObjectNode figures = row.deepCopy();
+                    figures.remove("loadAverageBeforeRestore");
+                    section.setAll(figures);
+                }
+                report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+            }
         }
     }
 

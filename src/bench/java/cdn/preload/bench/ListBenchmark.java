@@ -61,6 +61,8 @@ public final class ListBenchmark {
     private final int rounds = Integer.getInteger("bench.list.rounds", 2);
     private final int curls = Integer.getInteger("bench.list.curl", 20);
     private final boolean scan = Boolean.parseBoolean(System.getProperty("bench.list.scan", "true"));
+    /** JFR recordings of both instances while the lists are measured: target/bench/list-a.jfr and list-b.jfr. */
+    private final boolean profile = Boolean.getBoolean("bench.list.profile");
     private final BenchReport report = new BenchReport();
     private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -116,8 +118,9 @@ public final class ListBenchmark {
             b.put("HTTP_PORT", Integer.toString(LocalKafka.freePort()));
             String query = "/jobs?SiteId=" + siteId + "&AliUid=" + aliUid + "&PageSize=" + PAGE_SIZE;
             long loading = System.nanoTime();
-            try (ChildProcess instanceA = BenchProcesses.jar(a, OUT.resolve("logs/list-a.log")).start();
-                 ChildProcess instanceB = BenchProcesses.jar(b, OUT.resolve("logs/list-b.log")).start()) {
+            String[] jvm = BenchProcesses.processorJvm().toArray(String[]::new);
+            try (ChildProcess instanceA = BenchProcesses.jar(a, OUT.resolve("logs/list-a.log"), jvm).start();
+                 ChildProcess instanceB = BenchProcesses.jar(b, OUT.resolve("logs/list-b.log"), jvm).start()) {
                 for (Map<String, String> env : List.of(a, b)) {
                     probe.awaitRunning(env);
                     probe.awaitLoaded(env, jobList);
@@ -153,6 +156,10 @@ public final class ListBenchmark {
                 line("\n| round | instance | site's jobs held | requests | p50 ms | p90 ms | p99 ms | max ms | mean ms | load average"
                         + " | CPU s of other processes | both instances' CPU ms per list |"
                         + "\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+                if (profile) { // JFR on both instances while the lists are measured (target/bench/list-a.jfr, list-b.jfr)
+                    jcmd(instanceA.pid(), "JFR.start", "name=lists", "settings=profile");
+                    jcmd(instanceB.pid(), "JFR.start", "name=lists", "settings=profile");
+                }
                 ArrayNode rows = results.putArray("latency");
                 for (int round = 1; round <= rounds; round++) {
                     for (String name : List.of("a", "b")) {
@@ -166,6 +173,10 @@ public final class ListBenchmark {
                         rows.add(row(round, name, holds.get(name), latencies, load, othersCpuSeconds(ours) - othersBefore,
                                 (double) instancesCpu / (warmup + requests)));
                     }
+                }
+                if (profile) {
+                    jcmd(instanceA.pid(), "JFR.stop", "name=lists", "filename=" + OUT.resolve("list-a.jfr").toAbsolutePath());
+                    jcmd(instanceB.pid(), "JFR.stop", "name=lists", "filename=" + OUT.resolve("list-b.jfr").toAbsolutePath());
                 }
                 ArrayNode curlRows = results.putArray("curl");
                 for (String name : List.of("a", "b")) {
@@ -203,6 +214,16 @@ public final class ListBenchmark {
                     + " TopologyTestDriver on RocksDB", fewer, partitions));
             report.results.set("scan", new ListScanBenchmark(stored, siteId, aliUid, PAGE_SIZE).run(this::line));
             report.write("list");
+        }
+    }
+
+    private static void jcmd(long pid, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + line + " failed: " + out);
         }
     }
 
