@@ -153,7 +153,7 @@ final class BenchReport {
                 + "\n|---|---:|---:|---:|---:|---:|---:|");
     }
 
-    private void line(String text) {
+    void line(String text) {
         markdown.append(text).append('\n');
         System.out.println(text);
     }

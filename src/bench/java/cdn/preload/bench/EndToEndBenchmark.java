@@ -5,6 +5,7 @@ import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.Wait;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,10 @@ public final class EndToEndBenchmark {
     private final int warmup = Integer.getInteger("bench.warmup", 200_000);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 20);
     private final int scaleJobs = Integer.getInteger("bench.scale.jobs", 1_000_000);
+    /** The sites the scale run's jobs are spread over (the index of jobs by site holds them all); 0: a site each. */
+    private final int scaleSites = Integer.getInteger("bench.scale.sites", 10_000);
+    /** How many times the scale run deletes the state directory and restores it (each restore measured). */
+    private final int scaleRestores = Integer.getInteger("bench.scale.restores", 1);
     /**
      * Which variants run besides the processor's reset drain: passthrough, copy, stateless, progress (the processor's
      * progress drain), outcome-log, bad, naive, latency (default: all).
@@ -44,7 +49,9 @@ public final class EndToEndBenchmark {
             "passthrough,copy,stateless,progress,outcome-log,bad,naive,latency").split(","));
     /** The progress drain's reports: every {@code bench.progress.repeat}-th one of a job repeats the one before it. */
     private final ProgressMix progressMix = new ProgressMix(Integer.getInteger("bench.progress.repeat", 10));
-    private final List<String> guarantees = List.of(System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(","));
+    /** The drains' guarantees; none (-Dbench.guarantees=): the scale run alone. */
+    private final List<String> guarantees = java.util.Arrays.stream(
+            System.getProperty("bench.guarantees", "exactly_once_v2,at_least_once").split(",")).filter(g -> !g.isBlank()).toList();
     private BenchReport report = new BenchReport();
     private final ProcessorProbe probe = new ProcessorProbe(BenchReport.JSON);
     private BenchCluster cluster;
@@ -278,30 +285,79 @@ public final class EndToEndBenchmark {
     private record Committed(long records, long nanos) {
     }
 
-    /** A million jobs: the time to load them, and to restore them after the state directory is deleted. */
+    /**
+     * A million jobs over {@link #scaleSites} sites: the time to load them, and to restore them after
+     * the state directory is deleted, until the last job of every partition answers and a list of
+     * the first site's jobs is whole; the stores' size on disk after the load.
+     */
     private void scale() throws Exception {
         ObjectNode section = report.results.putObject("scale");
-        List<BenchJob> jobList = BenchJob.generate(scaleJobs, new Random(2));
+        List<BenchJob> jobList = BenchJob.generate(scaleJobs, scaleSites, new Random(2));
+        BenchJob first = jobList.get(0);
+        long listed = jobList.stream().filter(job -> job.siteId() == first.siteId() && job.aliUid().equals(first.aliUid())).count();
         Topics topics = cluster.topics("bench-scale");
+        section.put("jobs", scaleJobs).put("sites", scaleSites).put("loadAverageAtStart", ListBenchmark.loadAverage());
         long published = System.nanoTime();
         cluster.publishJobs(topics, jobList);
-        section.put("jobs", scaleJobs).put("publishSeconds", BenchReport.round((System.nanoTime() - published) / 1e9, 1));
+        section.put("publishSeconds", BenchReport.round((System.nanoTime() - published) / 1e9, 1));
         Map<String, String> env = cluster.processorEnv(topics, "bench-scale", "exactly_once_v2");
         long loading = System.nanoTime();
         long loadRss = load(env, jobList);
         section.put("loadSeconds", BenchReport.round((System.nanoTime() - loading) / 1e9, 1)).put("loadPeakRssMB", loadRss >> 20);
-        TestBroker.delete(Path.of(env.get("KAFKA_STATE_DIR")));
-        long restoring = System.nanoTime();
-        try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
-            probe.awaitRunning(env);
-            probe.awaitLoaded(env, jobList);
-            double seconds = (System.nanoTime() - restoring) / 1e9;
-            ObjectNode heap = probe.heap(env);
-            long rss = BenchProcesses.peakRss(child.pid());
-            section.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20);
-            section.set("heapAfterRestore", heap);
-            report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+        Path stateDir = Path.of(env.get("KAFKA_STATE_DIR"));
+        section.set("storeMBOnDisk", storeSizes(stateDir));
+        ArrayNode restores = section.putArray("restores");
+        for (int restore = 0; restore < scaleRestores; restore++) {
+            TestBroker.delete(stateDir);
+            ObjectNode row = restores.addObject().put("loadAverageBeforeRestore", ListBenchmark.loadAverage());
+            long brokerCpu = BenchProcesses.cpu(cluster.broker.pid()).toMillis();
+            long restoring = System.nanoTime();
+            try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
+                probe.awaitRunning(env);
+                probe.awaitLoaded(env, jobList);
+                double seconds = (System.nanoTime() - restoring) / 1e9;
+                row.put("restoreCpuSeconds", BenchReport.round(BenchProcesses.cpu(child.pid()).toMillis() / 1e3, 1));
+                row.put("restoreBrokerCpuSeconds", BenchReport.round((BenchProcesses.cpu(cluster.broker.pid()).toMillis() - brokerCpu) / 1e3, 1));
+                long rss = BenchProcesses.peakRss(child.pid());
+                probe.awaitList(env, first.siteId(), first.aliUid(), listed);
+                double listSeconds = (System.nanoTime() - restoring) / 1e9;
+                ObjectNode heap = probe.heap(env);
+                row.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20)
+                        .put("restoreToWholeListSeconds", BenchReport.round(listSeconds, 1)).put("listedJobs", listed);
+                row.set("heapAfterRestore", heap);
+                if (restore == 0) { // the figures of the first restore, as before
+                    section.put("loadAverageBeforeRestore", row.get("loadAverageBeforeRestore").asText());
+                    ObjectNode figures = row.deepCopy();
+                    figures.remove("loadAverageBeforeRestore");
+                    section.setAll(figures);
+                }
+                report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+            }
         }
+    }
+
+    /** The size on disk of each store of the state directory, over all its tasks, in MB. */
+    private static ObjectNode storeSizes(Path stateDir) throws java.io.IOException {
+        Map<String, Long> bytes = new java.util.TreeMap<>();
+        try (var files = Files.walk(stateDir)) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                Path relative = stateDir.relativize(file);
+                for (int i = 0; i + 1 < relative.getNameCount(); i++) {
+                    if (relative.getName(i).toString().equals("rocksdb")) {
+                        try {
+                            bytes.merge(relative.getName(i + 1).toString(), Files.size(file), Long::sum);
+                        } catch (java.io.IOException e) {
+                            // gone meanwhile
+                        }
+                        return;
+                    }
+                }
+            });
+        }
+        ObjectNode sizes = BenchReport.JSON.createObjectNode();
+        bytes.forEach((store, size) -> sizes.put(store, size >> 20));
+        System.out.println("stores on disk after the load, MB: " + sizes);
+        return sizes;
     }
 
     /** Starts the processor until every job is queryable, then stops it; returns its peak RSS. */

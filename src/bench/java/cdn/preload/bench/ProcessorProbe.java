@@ -47,6 +47,27 @@ final class ProcessorProbe {
         }
     }
 
+    /** Waits until the processor answers a whole list of the site's jobs that the account owns, of {@code count} jobs. */
+    void awaitList(Map<String, String> env, long siteId, String aliUid, long count) {
+        await(() -> listed(env, "/jobs?SiteId=" + siteId + "&AliUid=" + aliUid) == count,
+                "a list of site " + siteId + " of " + count + " jobs");
+    }
+
+    /** The TotalCount of a list; -1 when it is not answered 200. */
+    private long listed(Map<String, String> env, String path) {
+        try {
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("HTTP_PORT") + path))
+                    .header("Authorization", "Bearer " + env.get("HTTP_AUTH_TOKEN"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return answer.statusCode() == 200 ? json.readTree(answer.body()).get("TotalCount").asLong() : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** The heap the processor uses and may use, in MB, from its {@code /metrics}. */
     ObjectNode heap(Map<String, String> env) throws Exception {
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("HTTP_PORT") + "/metrics")).build(),
