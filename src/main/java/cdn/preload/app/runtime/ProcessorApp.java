@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,7 +58,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final Settings settings;
     private final HttpApi http;
     private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final StreamsMeters streamsMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The topics as the processor read them at start. */
     private final TopicLayout layout;
@@ -78,8 +77,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.settings = effective;
         layout = readLayout(effective);
         streams = createStreams(effective, layout, new OutcomeMetrics(registry));
-        streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
+        streamsMetrics = new StreamsMeters(streams, registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -197,9 +195,9 @@ public final class ProcessorApp implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
+        streamsMetrics.close(); // before the stores close (StreamsMeters)
         boolean clean = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        streamsMetrics.close();
         if (http != null) {
             http.close();
         }

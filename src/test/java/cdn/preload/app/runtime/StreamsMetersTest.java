@@ -1,0 +1,51 @@
+package cdn.preload.app.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamsMetersTest {
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void theGaugeThatReadsAClosingStoreIsNeverRegisteredAndClosingRemovesTheKafkaMeters() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (KafkaStreams streams = idleStreams()) {
+            StreamsMeters meters = new StreamsMeters(streams, registry);
+            assertThat(registry.getMeters()).anyMatch(meter -> meter.getId().getName().startsWith("kafka."));
+
+            Gauge.builder("kafka.stream.state." + StreamsMeters.UNSAFE_GAUGE, () -> 1).register(registry);
+            Gauge.builder("kafka.stream.state.num.open.iterators", () -> 1).register(registry);
+
+            assertThat(registry.find("kafka.stream.state." + StreamsMeters.UNSAFE_GAUGE).gauge()).isNull();
+            assertThat(registry.find("kafka.stream.state.num.open.iterators").gauge()).isNotNull();
+            assertThat(registry.scrape()).doesNotContain("uncommitted").contains("kafka_stream_state_num_open_iterators");
+
+            meters.close();
+            assertThat(registry.getMeters()).noneMatch(meter -> meter.getId().getName().startsWith("kafka.stream.")
+                    && !meter.getId().getName().equals("kafka.stream.state.num.open.iterators"));
+        }
+    }
+
+    /** A Streams client that is never started: it has its metrics, and needs no broker. */
+    private KafkaStreams idleStreams() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in").to("out");
+        Properties properties = new Properties();
+        properties.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "streams-meters-test");
+        properties.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
+        properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new KafkaStreams(builder.build(), properties);
+    }
+}
