@@ -199,8 +199,13 @@ final class BenchCluster implements AutoCloseable {
 
     /** Settings for every variant alike, to compare configurations: -Dbench.env=KAFKA_BATCH_SIZE=262144,... */
     private static Map<String, String> extraEnv() {
+        return env(System.getProperty("bench.env", ""));
+    }
+
+    /** Settings written {@code NAME=value,NAME=value}. */
+    static Map<String, String> env(String settings) {
         Map<String, String> env = new HashMap<>();
-        for (String setting : System.getProperty("bench.env", "").split(",")) {
+        for (String setting : settings.split(",")) {
             if (!setting.isBlank()) {
                 env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
             }

@@ -42,6 +42,11 @@ public final class EndToEndBenchmark {
     /** How many times the scale run deletes the state directory and restores it (each restore measured). */
     private final int scaleRestores = Integer.getInteger("bench.scale.restores", 1);
     /**
+     * Settings of each restore, to compare them on one load: {@code A|B}, each written as
+     * {@code bench.env} is, the first for the first restore and so on, in turn.
+     */
+    private final String[] scaleRestoreEnv = System.getProperty("bench.scale.restore.env", "").split("\\|", -1);
+    /**
      * Which variants run besides the processor's reset drain: passthrough, copy, stateless, progress (the processor's
      * progress drain), outcome-log, bad, naive, latency (default: all).
      */
@@ -309,19 +314,23 @@ public final class EndToEndBenchmark {
         ArrayNode restores = section.putArray("restores");
         for (int restore = 0; restore < scaleRestores; restore++) {
             TestBroker.delete(stateDir);
-            ObjectNode row = restores.addObject().put("loadAverageBeforeRestore", ListBenchmark.loadAverage());
+            Map<String, String> restoreEnv = new java.util.HashMap<>(env);
+            String settings = scaleRestoreEnv[restore % scaleRestoreEnv.length];
+            restoreEnv.putAll(BenchCluster.env(settings));
+            ObjectNode row = restores.addObject().put("loadAverageBeforeRestore", ListBenchmark.loadAverage())
+                    .put("settings", settings);
             long brokerCpu = BenchProcesses.cpu(cluster.broker.pid()).toMillis();
             long restoring = System.nanoTime();
-            try (ChildProcess child = BenchProcesses.jar(env, OUT.resolve("logs/scale-restore.log")).start()) {
-                probe.awaitRunning(env);
-                probe.awaitLoaded(env, jobList);
+            try (ChildProcess child = BenchProcesses.jar(restoreEnv, OUT.resolve("logs/scale-restore-" + restore + ".log")).start()) {
+                probe.awaitRunning(restoreEnv);
+                probe.awaitLoaded(restoreEnv, jobList);
                 double seconds = (System.nanoTime() - restoring) / 1e9;
                 row.put("restoreCpuSeconds", BenchReport.round(BenchProcesses.cpu(child.pid()).toMillis() / 1e3, 1));
                 row.put("restoreBrokerCpuSeconds", BenchReport.round((BenchProcesses.cpu(cluster.broker.pid()).toMillis() - brokerCpu) / 1e3, 1));
                 long rss = BenchProcesses.peakRss(child.pid());
-                probe.awaitList(env, first.siteId(), first.aliUid(), listed);
+                probe.awaitList(restoreEnv, first.siteId(), first.aliUid(), listed);
                 double listSeconds = (System.nanoTime() - restoring) / 1e9;
-                ObjectNode heap = probe.heap(env);
+                ObjectNode heap = probe.heap(restoreEnv);
                 row.put("restoreSeconds", BenchReport.round(seconds, 1)).put("restorePeakRssMB", rss >> 20)
                         .put("restoreToWholeListSeconds", BenchReport.round(listSeconds, 1)).put("listedJobs", listed);
                 row.set("heapAfterRestore", heap);
@@ -332,6 +341,9 @@ public final class EndToEndBenchmark {
                     section.setAll(figures);
                 }
                 report.scale(scaleJobs, section.get("loadSeconds").asDouble(), seconds, rss, heap);
+                if (!settings.isBlank()) {
+                    report.line("(that restore with " + settings + ")");
+                }
             }
         }
     }
