@@ -54,7 +54,8 @@ public final class ProcessorApp implements AutoCloseable {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry =
+            StreamsMeters.withoutUnsafeGauge(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     private final Settings settings;
     private final HttpApi http;
     private final KafkaStreams streams;

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * Read while its store closes (at shutdown, or when a rebalance moves its task away), it reads freed
  * memory and the JVM dies with SIGSEGV in {@code WriteBatch.getDataSize}: seen once here, when the
  * binder's refresh (every minute) came as the processor shut down. So that gauge is never registered
- * (no scrape reads it), the binder's refresh, which reads every metric's value, runs only while the
+ * ({@link #withoutUnsafeGauge}: no scrape reads it), the binder's refresh, which reads every metric's value, runs only while the
  * client is {@code RUNNING} (tasks and their stores close during rebalances and shutdown, not while
  * running), and {@link #close} stops the binder before the Streams client closes.
  */
@@ -29,8 +29,17 @@ final class StreamsMeters implements AutoCloseable {
     private final ScheduledThreadPoolExecutor refresh;
     private final KafkaStreamsMetrics binder;
 
-    StreamsMeters(KafkaStreams streams, MeterRegistry registry) {
+    /**
+     * {@code registry}, which registers no meter of the gauge that must never be read. Given to a new
+     * registry, before any meter is registered (Micrometer warns of a filter added later).
+     */
+    static <R extends MeterRegistry> R withoutUnsafeGauge(R registry) {
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().endsWith(UNSAFE_GAUGE)));
+        return registry;
+    }
+
+    /** Binds Kafka Streams' metrics to a registry made {@link #withoutUnsafeGauge}. */
+    StreamsMeters(KafkaStreams streams, MeterRegistry registry) {
         refresh = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "streams-meters");
             thread.setDaemon(true);
