@@ -13,18 +13,19 @@ import org.apache.kafka.streams.KafkaStreams;
  * Kafka Streams' metrics on {@code /metrics}, through Micrometer's binder, without reading a store
  * that is being closed.
  *
- * <p>Kafka Streams 4.4 gives each transactional store a gauge, {@code approximate-num-uncommitted-bytes},
- * that reads the size of the store's native write batch without checking that the store is open.
- * Read while its store closes (at shutdown, or when a rebalance moves its task away), it reads freed
- * memory and the JVM dies with SIGSEGV in {@code WriteBatch.getDataSize}: seen once here, when the
- * binder's refresh (every minute) came as the processor shut down. So that gauge is never registered
- * ({@link #withoutUnsafeGauge}: no scrape reads it), the binder's refresh, which reads every metric's value, runs only while the
+ * <p>Kafka Streams 4.4 gives each store a gauge, {@code uncommitted-bytes} (group
+ * {@code stream-state-metrics}), that for a transactional store reads the size of its native write
+ * batch without checking that the store is open. Read while its store closes (at shutdown, or when
+ * a rebalance moves its task away), it reads freed memory and the JVM dies with SIGSEGV in
+ * {@code WriteBatch.getDataSize}: seen once here, when the binder's refresh (every minute) came as
+ * the processor shut down. So that gauge is never registered ({@link #withoutUnsafeGauge}: no
+ * scrape reads it), the binder's refresh, which reads every metric's value, runs only while the
  * client is {@code RUNNING} (tasks and their stores close during rebalances and shutdown, not while
  * running), and {@link #close} stops the binder before the Streams client closes.
  */
 final class StreamsMeters implements AutoCloseable {
-    /** The gauge that must never be read (Micrometer's name for it). */
-    static final String UNSAFE_GAUGE = "approximate.num.uncommitted.bytes";
+    /** The gauge that must never be read, by Micrometer's name for it. */
+    static final String UNSAFE_GAUGE = "kafka.stream.state.uncommitted.bytes";
 
     private final ScheduledThreadPoolExecutor refresh;
     private final KafkaStreamsMetrics binder;
@@ -34,7 +35,7 @@ final class StreamsMeters implements AutoCloseable {
      * registry, before any meter is registered (Micrometer warns of a filter added later).
      */
     static <R extends MeterRegistry> R withoutUnsafeGauge(R registry) {
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().endsWith(UNSAFE_GAUGE)));
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals(UNSAFE_GAUGE)));
         return registry;
     }
 

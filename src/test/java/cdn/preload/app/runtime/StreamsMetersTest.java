@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +23,31 @@ class StreamsMetersTest {
     Path stateDir;
 
     @Test
+    void theDeniedNameIsMicrometersNameOfKafkaStreamsUncommittedBytesGauge() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.table("in", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("store"));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), properties())) {
+            MetricName gauge = driver.metrics().keySet().stream()
+                    .filter(name -> name.description().contains("uncommitted bytes")).findFirst().orElseThrow();
+            // Micrometer's Kafka binder: "kafka." + the group without "-metrics" + "." + the name, dashes as dots
+            String meterName = ("kafka." + gauge.group().replace("-metrics", "") + "." + gauge.name()).replace('-', '.');
+            assertThat(meterName).isEqualTo(StreamsMeters.UNSAFE_GAUGE);
+        }
+    }
+
+    @Test
     void theGaugeThatReadsAClosingStoreIsNeverRegisteredAndClosingRemovesTheKafkaMeters() {
         PrometheusMeterRegistry registry = StreamsMeters.withoutUnsafeGauge(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        try (KafkaStreams streams = idleStreams()) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in").to("out");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), properties())) {
             StreamsMeters meters = new StreamsMeters(streams, registry);
             assertThat(registry.getMeters()).anyMatch(meter -> meter.getId().getName().startsWith("kafka."));
 
-            Gauge.builder("kafka.stream.state." + StreamsMeters.UNSAFE_GAUGE, () -> 1).register(registry);
+            Gauge.builder(StreamsMeters.UNSAFE_GAUGE, () -> 1).register(registry);
             Gauge.builder("kafka.stream.state.num.open.iterators", () -> 1).register(registry);
 
-            assertThat(registry.find("kafka.stream.state." + StreamsMeters.UNSAFE_GAUGE).gauge()).isNull();
+            assertThat(registry.find(StreamsMeters.UNSAFE_GAUGE).gauge()).isNull();
             assertThat(registry.find("kafka.stream.state.num.open.iterators").gauge()).isNotNull();
             assertThat(registry.scrape()).doesNotContain("uncommitted").contains("kafka_stream_state_num_open_iterators");
 
@@ -38,14 +57,12 @@ class StreamsMetersTest {
         }
     }
 
-    /** A Streams client that is never started: it has its metrics, and needs no broker. */
-    private KafkaStreams idleStreams() {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
+    /** For a Streams client that is never started (it has its metrics, and needs no broker), or a driver. */
+    private Properties properties() {
         Properties properties = new Properties();
         properties.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "streams-meters-test");
         properties.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
         properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new KafkaStreams(builder.build(), properties);
+        return properties;
     }
 }
