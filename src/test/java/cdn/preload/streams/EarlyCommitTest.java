@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Kafka Streams for a commit at once, so that its caller sees it without waiting for the commit
  * interval, but at most once every minimum gap of its stream thread: one that comes sooner is
  * committed by a wall-clock punctuation when the gap is over, unless another task asked after it. An older command (a backlog's) leaves the commit to the
- * interval. The driver commits after every record, so these are the processors on their own, in
+ * interval. A nearly idle thread's gap is shorter, so that a re-routed command's answer need not
+ * wait a whole gap after the commit that took the command to its job's partition. The driver commits after every record, so these are the processors on their own, in
  * Kafka Streams' mock context, with its clock.
  */
 class EarlyCommitTest {
@@ -51,7 +52,7 @@ class EarlyCommitTest {
     @Test
     void aFreshAnswerWithinTheGapIsCommittedByThePunctuationOnceTheGapIsOver() {
         MockProcessorContext<byte[], Encoded> context = started();
-        ResetProcessor processor = justCommitted(context);
+        ResetProcessor processor = justCommittedUnderLoad(context);
 
         answerAt(context, processor, NOW + 4, "r-2");
         assertThat(context.committed()).as("4 ms after the last early commit").isFalse();
@@ -77,6 +78,7 @@ class EarlyCommitTest {
         MockProcessorContext<byte[], Encoded> second = started();
         ResetProcessor one = processor(first, thread);
         ResetProcessor other = processor(second, thread);
+        backlog(one, EarlyCommits.LIGHT_ANSWERS_PER_WINDOW); // more than a nearly idle thread's answers
         one.process(command("r-1", NOW));
         assertThat(first.committed()).isTrue();
 
@@ -91,13 +93,70 @@ class EarlyCommitTest {
     }
 
     @Test
+    void aNearlyIdleThreadKeepsAShorterGap() {
+        MockProcessorContext<byte[], Encoded> context = started();
+        ResetProcessor processor = justCommitted(context);
+
+        answerAt(context, processor, NOW + 1, "r-2");
+        assertThat(context.committed()).as("1 ms after the last early commit").isFalse();
+        punctuate(context, NOW + EarlyCommits.LIGHT_GAP_MS);
+        assertThat(context.committed()).as("the light gap over").isTrue();
+
+        context.resetCommit();
+        answerAt(context, processor, NOW + 2 + EarlyCommits.LIGHT_GAP_MS, "r-3");
+        assertThat(context.committed()).as("a fresh answer a light gap after the last early commit").isTrue();
+    }
+
+    @Test
+    void aReroutedCommandsAnswerFollowsTheCommitThatTookItHomeALightGapLater() {
+        EarlyCommits thread = new EarlyCommits(FRESH);
+        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
+        checking.setCurrentSystemTimeMs(NOW);
+        checking.setRecordMetadata("preload-job-reset-commands", 0, 7);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, thread);
+        checker.init(checking);
+        MockProcessorContext<byte[], Encoded> resetting = started();
+        ResetProcessor processor = processor(resetting, thread);
+
+        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8), NOW));
+        assertThat(checking.committed()).as("the command on its way to its job's partition").isTrue();
+
+        answerAt(resetting, processor, NOW + 4, "r-1"); // read back from the repartition topic once committed
+        assertThat(resetting.committed()).as("its answer, 4 ms later").isTrue();
+    }
+
+    @Test
+    void underLoadAReroutedCommandsAnswerWaitsForTheWholeGap() {
+        EarlyCommits thread = new EarlyCommits(FRESH);
+        MockProcessorContext<byte[], Encoded> resetting = started();
+        ResetProcessor processor = processor(resetting, thread);
+        backlog(processor, EarlyCommits.LIGHT_ANSWERS_PER_WINDOW);
+        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
+        checking.setCurrentSystemTimeMs(NOW);
+        checking.setRecordMetadata("preload-job-reset-commands", 0, 7);
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, thread);
+        checker.init(checking);
+
+        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8), NOW));
+        assertThat(checking.committed()).isTrue();
+
+        answerAt(resetting, processor, NOW + 4, "r-1");
+        assertThat(resetting.committed()).as("%d answers in the window, 4 ms after the last early commit",
+                EarlyCommits.LIGHT_ANSWERS_PER_WINDOW + 2).isFalse();
+        punctuate(resetting, NOW + 10);
+        assertThat(resetting.committed()).as("the gap over").isTrue();
+    }
+
+    @Test
     void aBusyThreadLeavesItsCommitsToTheIntervalUntilAWindowOfItsIsQuiet() {
         MockProcessorContext<byte[], Encoded> context = started();
         ResetProcessor processor = justCommitted(context); // the first answer of a window that begins at NOW
 
-        context.setCurrentSystemTimeMs(NOW + 5);
+        context.setCurrentSystemTimeMs(NOW + 1); // within even a nearly idle thread's gap
         for (int i = 0; i < EarlyCommits.MAX_ANSWERS_PER_WINDOW; i++) {
-            processor.process(command("r-busy-" + i, NOW + 5));
+            processor.process(command("r-busy-" + i, NOW + 1));
         }
         punctuate(context, NOW + 10);
         assertThat(context.committed()).as("%d answers in the window", EarlyCommits.MAX_ANSWERS_PER_WINDOW + 1).isFalse();
@@ -267,6 +326,26 @@ class EarlyCommitTest {
         assertThat(context.committed()).as("the first fresh answer").isTrue();
         context.resetCommit();
         return processor;
+    }
+
+    /**
+     * As {@link #justCommitted}, on a thread that is not nearly idle: {@value EarlyCommits#LIGHT_ANSWERS_PER_WINDOW}
+     * answers to a backlog's commands came first in the window.
+     */
+    private static ResetProcessor justCommittedUnderLoad(MockProcessorContext<byte[], Encoded> context) {
+        ResetProcessor processor = processor(context, FRESH);
+        backlog(processor, EarlyCommits.LIGHT_ANSWERS_PER_WINDOW);
+        processor.process(command("r-first", NOW));
+        assertThat(context.committed()).as("the first fresh answer").isTrue();
+        context.resetCommit();
+        return processor;
+    }
+
+    /** Answers {@code count} commands a minute old: they count to how busy the thread is and ask for no commit. */
+    private static void backlog(ResetProcessor processor, int count) {
+        for (int i = 0; i < count; i++) {
+            processor.process(command("r-backlog-" + i, NOW - 60_000));
+        }
     }
 
     private static ResetProcessor processor(MockProcessorContext<byte[], Encoded> context, FreshCommits freshCommits) {
