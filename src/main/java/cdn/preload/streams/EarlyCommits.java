@@ -26,9 +26,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * <p>A nearly idle thread keeps a shorter gap: while it gave at most {@value #LIGHT_ANSWERS_PER_WINDOW}
  * answers and re-routed records in the current window and in the one before (200 a second), the gap is at most
  * {@value #LIGHT_GAP_MS} ms. A command re-routed to its job's partition needs two commits in turn, the
- * re-routing's and its answer's; under a gap of 10 ms the second waited for the gap to end, and a
- * re-routed command at 50 a second was answered in 25 ms rather than 8. At a few hundred a second the
- * 10 ms gap stays: a shorter one there made more transactions than two cores keep up with.
+ * re-routing's and its answer's; under the whole gap the second waited for the gap to end, most of a
+ * re-routed command's wait at light load. Busier, the whole gap stays: a shorter one there made more
+ * transactions than the processor and the broker keep up with (docs/PERFORMANCE.md).
  */
 final class EarlyCommits {
     /** The window over which a stream thread's answers are counted to tell whether it is busy. */
