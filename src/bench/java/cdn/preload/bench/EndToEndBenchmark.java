@@ -1,9 +1,9 @@
 package cdn.preload.bench;
 
 import cdn.preload.bench.BenchProcesses.CpuSample;
-import cdn.preload.streams.TestBroker;
 import cdn.preload.streams.Topics;
 import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

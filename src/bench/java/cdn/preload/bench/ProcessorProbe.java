@@ -1,7 +1,7 @@
 package cdn.preload.bench;
 
 import cdn.preload.config.TopicDefinitions;
-import cdn.preload.streams.Partitioners;
+import cdn.preload.testing.Partitioners;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cdn.preload.app.local.LocalKafka;
 import cdn.preload.faults.FaultRun.Verdict;
-import cdn.preload.streams.TestBroker;
+import cdn.preload.testing.TestBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cdn.preload.app.local.LocalKafka;
 import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.Workload.Command;
-import cdn.preload.streams.TestBroker;
+import cdn.preload.testing.TestBroker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -14,6 +14,7 @@ import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.testing.Partitioners;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -6,6 +6,8 @@ import cdn.preload.config.Settings;
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.testing.RunTopics;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -18,6 +18,7 @@ import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import cdn.preload.streams.ProcessorHarness.Position;
+import cdn.preload.testing.Partitioners;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static cdn.preload.streams.Examples.EXAMPLE_UID;
 import static cdn.preload.streams.Examples.exampleJobWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import java.time.Duration;
 import java.util.List;

@@ -8,6 +8,7 @@ import cdn.preload.app.runtime.ProcessorApp;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.TestBroker;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -14,6 +14,8 @@ import cdn.preload.domain.JobListQuery;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.HttpApiIT.Reply;
 import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.Partitioners;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

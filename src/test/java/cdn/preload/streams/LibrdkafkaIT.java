@@ -18,6 +18,7 @@ import cdn.preload.streams.ProcessorHarness.Answer;
 import cdn.preload.streams.ProcessorHarness.State;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.ChildProcess.Result;
+import cdn.preload.testing.Partitioners;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;

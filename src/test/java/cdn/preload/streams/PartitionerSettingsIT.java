@@ -12,6 +12,8 @@ import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.testing.Partitioners;
+import cdn.preload.testing.TestBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

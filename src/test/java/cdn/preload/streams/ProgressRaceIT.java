@@ -13,6 +13,7 @@ import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ProcessorHarness.Answer;
 import cdn.preload.streams.ProcessorHarness.Position;
 import cdn.preload.testing.ChildProcess;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

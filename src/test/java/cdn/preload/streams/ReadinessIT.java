@@ -13,6 +13,8 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.Json;
 import cdn.preload.streams.HttpApiIT.Reply;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.testing.RunTopics;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;

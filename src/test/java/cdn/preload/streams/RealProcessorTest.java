@@ -1,5 +1,6 @@
 package cdn.preload.streams;
 
+import cdn.preload.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

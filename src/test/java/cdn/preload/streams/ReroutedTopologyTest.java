@@ -7,6 +7,7 @@ import static cdn.preload.streams.Examples.OTHER_ID;
 import static cdn.preload.streams.Examples.expectedSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.testing.Partitioners;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -12,6 +12,8 @@ import cdn.preload.domain.Json;
 import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ProcessorHarness.DeadLetter;
 import cdn.preload.streams.ProcessorHarness.Position;
+import cdn.preload.testing.Partitioners;
+import cdn.preload.testing.TestBroker;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

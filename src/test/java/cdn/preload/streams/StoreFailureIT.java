@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.StoredJob;
 import cdn.preload.streams.ProcessorHarness.Answer;
+import cdn.preload.testing.TestBroker;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cdn.preload.app.cli.Cli;
-import cdn.preload.streams.TestBroker;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.ChildProcess.Result;
+import cdn.preload.testing.TestBroker;
 import cdn.preload.testing.Wait;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package cdn.preload.streams;
+package cdn.preload.testing;
 
 import cdn.preload.app.local.LocalKafka;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package cdn.preload.streams;
+package cdn.preload.testing;
 
+import cdn.preload.streams.Topics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
-package cdn.preload.streams;
+package cdn.preload.testing;
 
 import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.TopicLayout;
 import java.util.zip.CRC32;
 
 /**
