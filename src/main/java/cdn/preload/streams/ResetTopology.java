@@ -31,7 +31,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The processor's topology, the same in production and in tests.
  *
- * <p>The README's Design section draws it, every node by its name ({@code ReadmeDiagramTest} checks that
+ * <p>docs/DESIGN.md draws it, every node by its name ({@code DesignDiagramTest} checks that
  * the drawing names every node of this topology and nothing else).
  *
  * <p>A record keyed by its job Id on the partition where Kafka's default partitioner (murmur2)

@@ -23,7 +23,7 @@ import picocli.CommandLine;
             "Performs ResetScheduledPreloadJob over Kafka.",
             "Without a command, runs the processor until SIGTERM or Ctrl-C. Every setting comes from the",
             "environment (KAFKA_<NAME>, TOPIC_*, RESET_LIMIT, RESET_WINDOW, REPLAY_RETENTION, CONFIG_FILE);",
-            "see the README."},
+            "see docs/CONFIGURATION.md."},
         subcommands = {ResetCli.class, JobsCli.class, ProgressCli.class, TailCli.class, TopicsCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

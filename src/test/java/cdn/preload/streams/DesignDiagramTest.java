@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
-/** The README's drawing of the topology is the topology: the same nodes, by the same names. */
-class ReadmeDiagramTest {
+/** The drawing of the topology in docs/DESIGN.md is the topology: the same nodes, by the same names. */
+class DesignDiagramTest {
     private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z-]*");
 
     @Test
-    void theReadmesDiagramNamesEveryNodeOfTheTopologyAndNothingElse() throws IOException {
+    void theDesignPagesDiagramNamesEveryNodeOfTheTopologyAndNothingElse() throws IOException {
         Set<String> nodes = new TreeSet<>();
         TopologyDescription description = ResetTopology.build(Topics.DEFAULT, RateLimit.DEFAULT, Duration.ofHours(24))
                 .describe();
@@ -30,12 +30,11 @@ class ReadmeDiagramTest {
         assertThat(namesIn(designDiagram())).isEqualTo(nodes);
     }
 
-    /** The first code block of the README's Design section. */
+    /** The first code block of docs/DESIGN.md. */
     private static String designDiagram() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int design = readme.indexOf("\n## Design\n");
-        int start = readme.indexOf("```\n", design) + 4;
-        return readme.substring(start, readme.indexOf("```", start));
+        String design = Files.readString(Path.of("docs/DESIGN.md"));
+        int start = design.indexOf("```\n") + 4;
+        return design.substring(start, design.indexOf("```", start));
     }
 
     /** The names drawn, without the remarks in parentheses. */

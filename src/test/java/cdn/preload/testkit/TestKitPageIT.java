@@ -15,23 +15,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Testing your integration", as a new user would follow it: a fresh Maven project
- * with the README's dependency block and its test class, built against the library as this build
+ * docs/TEST-KIT.md, "Testing your integration", as a new user would follow it: a fresh Maven project
+ * with the page's dependency block and its test class, built against the library as this build
  * made it (its jar and its pom, put in the build's local repository as {@code mvn install} would,
  * replacing the snapshot there), with the Maven that runs this build, offline, runs and passes;
  * and the library brings none of the application's own dependencies to the user's classpath.
  */
-class ReadmeIntegrationIT {
+class TestKitPageIT {
     private static final Pattern BLOCK = Pattern.compile("```(xml|java)\n(.*?)```", Pattern.DOTALL);
     private static final Pattern CLASS_NAME = Pattern.compile("\nclass (\\w+)");
 
     @Test
-    void theReadmesTestClassPassesInAFreshProjectWithTheReadmesDependencies(@TempDir Path project) throws IOException {
-        String section = section("## Testing your integration");
+    void thePagesTestClassPassesInAFreshProjectWithThePagesDependencies(@TempDir Path project) throws IOException {
+        String section = Files.readString(Path.of("docs/TEST-KIT.md"));
         String dependencies = block(section, "xml");
         String testClass = block(section, "java");
         Matcher className = CLASS_NAME.matcher(testClass);
-        assertThat(className.find()).as("the README's test class has a name").isTrue();
+        assertThat(className.find()).as("the page's test class has a name").isTrue();
         install();
         Files.writeString(project.resolve("pom.xml"), pom(dependencies));
         Path tests = Files.createDirectories(project.resolve("src/test/java"));
@@ -45,15 +45,6 @@ class ReadmeIntegrationIT {
         String classpath = Files.readString(project.resolve("classpath.txt"));
         assertThat(classpath).contains("kafka-streams-4.4.0.jar", "kafka-streams-test-utils-4.4.0.jar")
                 .doesNotContain("slf4j-simple", "picocli", "micrometer", "prometheus", "jetty");
-    }
-
-    /** The README from {@code heading} to the next heading of its level. */
-    private static String section(String heading) throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("\n" + heading + "\n");
-        assertThat(start).as("the README has %s", heading).isNotNegative();
-        int end = readme.indexOf("\n## ", start + heading.length() + 2);
-        return readme.substring(start, end < 0 ? readme.length() : end);
     }
 
     /** The one code block of {@code language} in {@code section}. */
@@ -87,7 +78,7 @@ class ReadmeIntegrationIT {
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
-    /** A new user's project: JUnit 5, Java 17, and the README's dependencies. */
+    /** A new user's project: JUnit 5, Java 17, and the page's dependencies. */
     private static String pom(String dependencies) {
         return """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
