@@ -111,15 +111,11 @@ class EarlyCommitTest {
     void aReroutedCommandsAnswerFollowsTheCommitThatTookItHomeALightGapLater() {
         EarlyCommits thread = new EarlyCommits(FRESH);
         MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
-        checking.setCurrentSystemTimeMs(NOW);
-        checking.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, thread);
-        checker.init(checking);
+        CommandChecker checker = checker(checking, thread);
         MockProcessorContext<byte[], Encoded> resetting = started();
         ResetProcessor processor = processor(resetting, thread);
 
-        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
-                .getBytes(StandardCharsets.UTF_8), NOW));
+        checker.process(unkeyedCommand("r-1"));
         assertThat(checking.committed()).as("the command on its way to its job's partition").isTrue();
 
         answerAt(resetting, processor, NOW + 4, "r-1"); // read back from the repartition topic once committed
@@ -133,13 +129,9 @@ class EarlyCommitTest {
         ResetProcessor processor = processor(resetting, thread);
         backlog(processor, EarlyCommits.LIGHT_ANSWERS_PER_WINDOW);
         MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
-        checking.setCurrentSystemTimeMs(NOW);
-        checking.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, thread);
-        checker.init(checking);
+        CommandChecker checker = checker(checking, thread);
 
-        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
-                .getBytes(StandardCharsets.UTF_8), NOW));
+        checker.process(unkeyedCommand("r-1"));
         assertThat(checking.committed()).isTrue();
 
         answerAt(resetting, processor, NOW + 4, "r-1");
@@ -235,8 +227,7 @@ class EarlyCommitTest {
         CommandChecker checker = checker(context);
 
         // no key: re-routed, keyed by its Id, through the repartition topic, which is read committed
-        checker.process(new Record<>(null, ("{\"RequestId\":\"r-1\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
-                .getBytes(StandardCharsets.UTF_8), NOW));
+        checker.process(unkeyedCommand("r-1"));
 
         assertThat(context.forwarded()).singleElement().satisfies(forwarded ->
                 assertThat(((Checked.Command) forwarded.record().value()).elsewhere()).isTrue());
@@ -273,11 +264,22 @@ class EarlyCommitTest {
 
     /** A command checker of {@link #FRESH} reading offset 7 of the commands topic, at {@link #NOW}. */
     private static CommandChecker checker(MockProcessorContext<byte[], Checked> context) {
+        return checker(context, new EarlyCommits(FRESH));
+    }
+
+    /** As {@link #checker(MockProcessorContext)}, on a stream thread's early commits. */
+    private static CommandChecker checker(MockProcessorContext<byte[], Checked> context, EarlyCommits thread) {
         context.setCurrentSystemTimeMs(NOW);
         context.setRecordMetadata("preload-job-reset-commands", 0, 7);
-        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, new EarlyCommits(FRESH));
+        CommandChecker checker = new CommandChecker(TopicLayout.TEST_DRIVER, ResetObserver.NONE, thread);
         checker.init(context);
         return checker;
+    }
+
+    /** A command for the example job at {@link #NOW} with no key: re-routed, keyed by its Id. */
+    private static Record<byte[], byte[]> unkeyedCommand(String requestId) {
+        return new Record<>(null, ("{\"RequestId\":\"" + requestId + "\",\"Id\":\"" + EXAMPLE_ID + "\",\"AliUid\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8), NOW);
     }
 
     /** A fresh command's answer at {@code now}: the command stamped then. */
