@@ -8,12 +8,10 @@ import cdn.preload.config.TopicDefinitions;
 import cdn.preload.domain.StoredJob;
 import cdn.preload.testing.RunTopics;
 import cdn.preload.testing.TestBroker;
+import cdn.preload.testing.TestDirs;
 import cdn.preload.testing.Wait;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,11 +92,7 @@ final class BrokerFixture implements ProcessorHarness {
      */
     BrokerFixture(String bootstrapServers, Map<String, String> extraEnv, UnaryOperator<TopicDefinition> asCreated) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        try {
-            stateDir = Files.createTempDirectory("preload-it-state");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        stateDir = TestDirs.create("preload-it-state");
         env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         env.put("KAFKA_APPLICATION_ID", "preload-it-" + suffix);

@@ -14,6 +14,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
+import cdn.preload.testing.TestDirs;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +94,7 @@ class HttpApiIT extends RealProcessorTest {
     @Test
     void readinessIs200OnlyOnceTheProcessorIsRunning() throws IOException {
         fixture.stopStreams(false);
-        Settings settings = fixture.settings.withKafkaProperty("state.dir", Files.createTempDirectory("preload-ready").toString());
+        Settings settings = fixture.settings.withKafkaProperty("state.dir", TestDirs.create("preload-ready").toString());
         try (ProcessorApp app = ProcessorApp.create(settings)) {
             app.start();
             URI ready = URI.create("http://127.0.0.1:" + app.httpPort() + "/health/ready");
@@ -173,7 +173,7 @@ class HttpApiIT extends RealProcessorTest {
     @Test
     void everyJobIsAnsweredByEitherOfTwoInstancesWithItsGeneration() throws IOException {
         Settings second = fixture.settings.withKafkaProperty("state.dir",
-                Files.createTempDirectory("preload-second").toString());
+                TestDirs.create("preload-second").toString());
         try (ProcessorApp other = ProcessorApp.create(second)) {
             other.start();
             List<String> ids = new ArrayList<>();

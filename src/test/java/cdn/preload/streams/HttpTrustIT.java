@@ -14,11 +14,11 @@ import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.HttpApiIT.Reply;
+import cdn.preload.testing.TestDirs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ class HttpTrustIT extends RealProcessorTest {
     void aJobIsShownOnlyToItsAccountAndOnlyWithTheTokenOnEitherInstance() throws IOException {
         fixture.putJob(EXAMPLE_JOB);
         fixture.putJob(AnyProducerIT.withIdAndOwner(ODD_ID, ODD_ACCOUNT));
-        Settings second = fixture.settings.withKafkaProperty("state.dir", Files.createTempDirectory("preload-trust").toString());
+        Settings second = fixture.settings.withKafkaProperty("state.dir", TestDirs.create("preload-trust").toString());
         try (ProcessorApp other = ProcessorApp.create(second)) {
             other.start();
             URI one = fixture.http("");
@@ -90,7 +90,7 @@ class HttpTrustIT extends RealProcessorTest {
         Map<String, String> env = new HashMap<>(fixture.env);
         env.remove("HTTP_AUTH_TOKEN");
         env.put("KAFKA_APPLICATION_ID", env.get("KAFKA_APPLICATION_ID") + "-untokened");
-        env.put("KAFKA_STATE_DIR", Files.createTempDirectory("preload-untokened").toString());
+        env.put("KAFKA_STATE_DIR", TestDirs.create("preload-untokened").toString());
         try (ProcessorApp untokened = ProcessorApp.create(Settings.fromEnvironment(env))) {
             untokened.start();
             URI base = URI.create("http://127.0.0.1:" + untokened.httpPort());

@@ -9,6 +9,7 @@ import cdn.preload.config.Settings;
 import cdn.preload.domain.Job;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.TestBroker;
+import cdn.preload.testing.TestDirs;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -90,7 +91,7 @@ class HttpUnderStressIT {
              ServerSocket blackHole = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
             // The second instance tells the others to reach it where nothing ever answers.
             Settings second = fixture.settings
-                    .withKafkaProperty("state.dir", Files.createTempDirectory("preload-dead-peer").toString())
+                    .withKafkaProperty("state.dir", TestDirs.create("preload-dead-peer").toString())
                     .withKafkaProperty("application.server", "127.0.0.1:" + blackHole.getLocalPort());
             try (ProcessorApp peer = ProcessorApp.create(second)) {
                 peer.start();

@@ -16,12 +16,12 @@ import cdn.preload.streams.HttpApiIT.Reply;
 import cdn.preload.testing.ChildProcess;
 import cdn.preload.testing.Partitioners;
 import cdn.preload.testing.TestBroker;
+import cdn.preload.testing.TestDirs;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -225,7 +225,7 @@ class JobListIT extends RealProcessorTest {
     private SecondInstance startSecondInstance() throws Exception {
         Map<String, String> env = new HashMap<>(fixture.env);
         int port = LocalKafka.freePort();
-        Path stateDir = Files.createTempDirectory("preload-list-second");
+        Path stateDir = TestDirs.create("preload-list-second");
         env.put("HTTP_PORT", Integer.toString(port));
         env.put("KAFKA_STATE_DIR", stateDir.toString());
         env.put("KAFKA_SESSION_TIMEOUT_MS", "6000");

@@ -3,6 +3,7 @@ package cdn.preload.streams;
 import cdn.preload.config.Settings;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.testing.TestDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,11 +73,7 @@ final class TopologyFixture implements ProcessorHarness {
                             ResetObserver observer) {
         Settings defaults = Settings.defaults();
         settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka(), defaults.http());
-        try {
-            stateDir = Files.createTempDirectory("preload-ttd");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        stateDir = TestDirs.create("preload-ttd");
         Properties props = new Properties();
         props.putAll(settings.kafka());
         props.setProperty("state.dir", stateDir.toString());

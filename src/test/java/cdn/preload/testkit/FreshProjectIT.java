@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * replacing the snapshot there), with the Maven that runs this build, offline, runs and passes;
  * and the library brings none of the application's own dependencies to the user's classpath.
  */
-class TestKitPageIT {
+class FreshProjectIT {
     private static final Pattern BLOCK = Pattern.compile("```(xml|java)\n(.*?)```", Pattern.DOTALL);
     private static final Pattern CLASS_NAME = Pattern.compile("\nclass (\\w+)");
 
