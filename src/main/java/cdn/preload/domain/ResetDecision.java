@@ -19,11 +19,9 @@ public final class ResetDecision {
     }
 
     public static Decision decide(StoredJob current, ResetCommand command, long timestamp, RateLimit limit) {
-        if (current == null) {
-            return NOT_FOUND;
-        }
-        if (command.aliUid() == null || !command.aliUid().equals(current.aliUid())) {
-            return PERMISSION_DENIED;
+        ErrorCode refused = refusal(current, command.aliUid());
+        if (refused != null) {
+            return refused == ErrorCode.INVALID_JOB_NOT_FOUND ? NOT_FOUND : PERMISSION_DENIED;
         }
         long[] recent = current.recentResets();
         long time = recent.length == 0 ? timestamp : Math.max(timestamp, recent[recent.length - 1]);
@@ -31,5 +29,21 @@ public final class ResetDecision {
             return TOO_MANY_REQUESTS;
         }
         return new Decision.Accepted(current.restarted(limit.record(recent, time)));
+    }
+
+    /**
+     * The checks that a reset shares with a query of the job ({@code GET /jobs/{Id}}), in the
+     * contract's order: the job exists, then {@code aliUid} is its owner.
+     *
+     * @return the error code of the first that fails; null when both hold
+     */
+    public static ErrorCode refusal(StoredJob current, String aliUid) {
+        if (current == null) {
+            return ErrorCode.INVALID_JOB_NOT_FOUND;
+        }
+        if (aliUid == null || !aliUid.equals(current.aliUid())) {
+            return ErrorCode.INVALID_UID_PERMISSION_DENIED;
+        }
+        return null;
     }
 }

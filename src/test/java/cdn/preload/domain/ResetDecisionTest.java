@@ -38,6 +38,15 @@ class ResetDecisionTest {
     }
 
     @Test
+    void aQueryOfTheJobMeetsTheResetsFirstTwoChecksInTheirOrder() {
+        assertThat(ResetDecision.refusal(null, OWNER)).isEqualTo(ErrorCode.INVALID_JOB_NOT_FOUND);
+        assertThat(ResetDecision.refusal(null, null)).as("no job, no account").isEqualTo(ErrorCode.INVALID_JOB_NOT_FOUND);
+        assertThat(ResetDecision.refusal(StoredJob.of(JOB), "someone-else")).isEqualTo(ErrorCode.INVALID_UID_PERMISSION_DENIED);
+        assertThat(ResetDecision.refusal(StoredJob.of(JOB), null)).isEqualTo(ErrorCode.INVALID_UID_PERMISSION_DENIED);
+        assertThat(ResetDecision.refusal(StoredJob.of(JOB), OWNER)).as("the owner").isNull();
+    }
+
+    @Test
     void ownershipIsCheckedBeforeTheRateLimit() {
         StoredJob busy = new StoredJob(JOB, new long[] {T - 4, T - 3, T - 2, T - 1, T});
         assertThat(decide(busy, "someone-else", T))
