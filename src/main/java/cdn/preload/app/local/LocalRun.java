@@ -89,9 +89,10 @@ public final class LocalRun {
             if (broker != null && !configuresInternalTopics(settings)) {
                 createRerouteTopic(settings);
             }
-            System.out.print(howToUse(settings, where, generatedToken));
+            System.out.println("Starting the processor; how to use it follows once it runs...");
+            String howToUse = howToUse(settings, where, generatedToken);
             LocalKafka started = broker;
-            int exitCode = ProcessorApp.run(settings, () -> {
+            int exitCode = ProcessorApp.run(settings, () -> System.out.print(howToUse), () -> {
                 if (started != null) {
                     System.out.println("Stopping the local Kafka broker...");
                     started.stop();
@@ -169,10 +170,12 @@ public final class LocalRun {
         }
     }
 
-    /** What the run prints once it is ready: where to publish and read, and how to ask for a job. */
+    /** What the run prints once the processor runs: where to publish and read, how to try it, how to ask for a job. */
     static String howToUse(Settings settings, String where, boolean generatedToken) {
         Topics topics = settings.topics();
         String bootstrap = settings.kafka().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        // the command line's default is localhost:9092: any other broker is named
+        String elsewhere = bootstrap.equals("localhost:9092") ? "" : " --bootstrap-servers " + bootstrap;
         return """
 
                 preload-job-processor runs against %s.
@@ -181,7 +184,11 @@ public final class LocalRun {
                   read snapshots from   %s  (with isolation.level=read_committed)
                   read errors from      %s
                   dead letters go to    %s
-                For example, with kcat:
+                Try it from another terminal, with the jar's command line:
+                  java -jar target/preload-job-processor.jar jobs put%s examples/job.json
+                  java -jar target/preload-job-processor.jar reset%s --id 665d3af3621bccf3fe29e1a4 --uid 15685865xxx14622
+                  java -jar target/preload-job-processor.jar tail%s
+                Or with kcat:
                   kcat -P -b %s -t %s -K'|' <<< '665d3af3621bccf3fe29e1a4|{"RequestId":"r-1","Id":"665d3af3621bccf3fe29e1a4","AliUid":"15685865xxx14622"}'
                   kcat -C -b %s -t %s -X isolation.level=read_committed
                   (any client and partitioner works; -X partitioner=murmur2_random places records as Java does: no detour)
@@ -190,7 +197,7 @@ public final class LocalRun {
                 Ctrl-C stops the processor%s.
 
                 """.formatted(where, topics.jobs(), topics.commands(), topics.snapshots(), topics.errors(),
-                topics.deadLetters(), bootstrap, topics.commands(), bootstrap, topics.snapshots(),
+                topics.deadLetters(), elsewhere, elsewhere, elsewhere, bootstrap, topics.commands(), bootstrap, topics.snapshots(),
                 settings.http().enabled() ? "http://localhost:" + settings.http().port() + "/health/ready, /metrics"
                         : "off (HTTP_ENABLED=false)",
                 settings.http().enabled() ? jobQuery(settings.http(), generatedToken) : "",

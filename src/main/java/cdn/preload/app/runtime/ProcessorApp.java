@@ -105,11 +105,20 @@ public final class ProcessorApp implements AutoCloseable {
      * @return the exit code: 0 after a shutdown, 1 after a failure
      */
     public static int run(Settings settings, Runnable afterClose) {
+        return run(settings, () -> { }, afterClose);
+    }
+
+    /** As {@link #run(Settings, Runnable)}, running {@code onRunning} when the client first reaches RUNNING. */
+    public static int run(Settings settings, Runnable onRunning, Runnable afterClose) {
         ProcessorApp app = create(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
+        AtomicBoolean ran = new AtomicBoolean();
         app.streams.setStateListener((newState, oldState) -> {
             LOG.info("Processor state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING && ran.compareAndSet(false, true)) {
+                onRunning.run();
+            }
             if (newState == KafkaStreams.State.ERROR) {
                 failed.set(true);
                 stopped.countDown();

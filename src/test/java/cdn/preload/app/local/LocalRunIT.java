@@ -73,7 +73,7 @@ class LocalRunIT {
             try {
                 await(run, "REBALANCING -> RUNNING");
                 System.out.printf("bin/run ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
-                assertThat(run.printed("publish commands to   preload-job-reset-commands")).isTrue();
+                await(run, "publish commands to   preload-job-reset-commands"); // printed once it runs
                 assertThat(run.output().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")))
                         .as("a fresh start warns of nothing:%n%s", run.output()).isEmpty();
                 family = List.copyOf(run.handle().descendants().toList());

@@ -24,6 +24,21 @@ class LocalRunTest {
     }
 
     @Test
+    void theJarsCommandLineComesFirstNamingTheBrokerWhenItIsNotTheDefault() {
+        assertThat(LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", true)).contains("""
+                Try it from another terminal, with the jar's command line:
+                  java -jar target/preload-job-processor.jar jobs put examples/job.json
+                  java -jar target/preload-job-processor.jar reset --id 665d3af3621bccf3fe29e1a4 --uid 15685865xxx14622
+                  java -jar target/preload-job-processor.jar tail
+                Or with kcat:
+                """);
+        Settings elsewhere = SETTINGS.withKafkaProperty("bootstrap.servers", "localhost:29092");
+        assertThat(LocalRun.howToUse(elsewhere, "the local broker at localhost:29092", true)).contains("""
+                  java -jar target/preload-job-processor.jar jobs put --bootstrap-servers localhost:29092 examples/job.json
+                """);
+    }
+
+    @Test
     void aTokenTheUserGaveIsNeverPrintedTheCurlLineNamesItsVariable() {
         String printed = LocalRun.howToUse(SETTINGS, "the local broker at localhost:9092", false);
 

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The production topology in a user's own TopologyTestDriver, with String serdes: what ResetTestKit does for its users. */
-class ReadmeExampleTest {
+class UsersOwnDriverTest {
 
     @Test
-    void theReadmesDriverExampleResetsAJob(@TempDir Path stateDir) throws Exception {
+    void theProductionTopologyInAUsersOwnDriverResetsAJob(@TempDir Path stateDir) throws Exception {
         Settings settings = Settings.defaults();
         Topology topology = ResetTopology.build(settings.topics(), settings.rateLimit(), settings.replayRetention());
         Properties props = new Properties();
