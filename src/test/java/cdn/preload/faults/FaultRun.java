@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One fault scenario's world: topics of its own (created from {@code topics/}), a publisher, the
@@ -318,10 +319,49 @@ final class FaultRun implements AutoCloseable {
      * transaction), and the outcome log has read the outputs up to their last committed offset.
      */
     void awaitSettled(int expected) {
-        outcomes.await(() -> outcomeCount() >= expected, WAIT, expected + " outcomes (have " + outcomeCount() + ")");
-        outcomes.await(this::commandsCommitted, WAIT, "the processor to commit the end of " + topics.commands());
-        outcomes.awaitPositions(endOffsets(List.of(topics.snapshots(), topics.errors(), topics.deadLetters())), WAIT);
+        try {
+            outcomes.await(() -> outcomeCount() >= expected, WAIT, expected + " outcomes (had " + outcomeCount() + ")");
+            outcomes.await(this::commandsCommitted, WAIT, "the processor to commit the end of " + topics.commands());
+            outcomes.awaitPositions(endOffsets(List.of(topics.snapshots(), topics.errors(), topics.deadLetters())), WAIT);
+        } catch (ConditionTimeoutException e) {
+            String facts = stallFacts();
+            log("not settled: " + facts);
+            throw new AssertionError(e.getMessage() + "; " + facts, e);
+        }
         log("settled: " + outcomeCount() + " outcomes");
+    }
+
+    /**
+     * Where a run that does not settle stands, on one line: the outcomes read, the commands the
+     * processor has committed, the outputs' ends (committed and not) against what the outcome log has
+     * read, and each processor's state with the last warning or error of its log.
+     */
+    private String stallFacts() {
+        StringBuilder facts = new StringBuilder("outcomes " + outcomeCount());
+        try {
+            List<String> outputs = List.of(topics.snapshots(), topics.errors(), topics.deadLetters());
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            facts.append("; commands committed ").append(committed.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topics.commands()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum())
+                    .append(" of ").append(sum(endOffsets(List.of(topics.commands()))))
+                    .append("; outputs read ").append(outcomes.positionSum())
+                    .append(", committed end ").append(sum(endOffsets(outputs)))
+                    .append(", end ").append(sum(endOffsets(outputs, IsolationLevel.READ_UNCOMMITTED)));
+        } catch (Exception e) {
+            facts.append("; offsets unknown (").append(e).append(')');
+        }
+        for (JarProcess process : processes) {
+            facts.append("; ").append(process.name()).append(' ')
+                    .append(process.isAlive() ? String.valueOf(process.state()) : "exited")
+                    .append(", last warning: ").append(process.lastWarning());
+        }
+        return facts.toString();
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private boolean commandsCommitted() {
@@ -337,6 +377,10 @@ final class FaultRun implements AutoCloseable {
     }
 
     Map<TopicPartition, Long> endOffsets(List<String> names) {
+        return endOffsets(names, IsolationLevel.READ_COMMITTED);
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<String> names, IsolationLevel isolation) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (String topic : names) {
             for (int p = 0; p < partitions.get(topic); p++) {
@@ -344,7 +388,7 @@ final class FaultRun implements AutoCloseable {
             }
         }
         try {
-            return admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+            return admin.listOffsets(request, new ListOffsetsOptions(isolation)).all()
                     .get(30, TimeUnit.SECONDS).entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         } catch (Exception e) {
@@ -465,7 +509,7 @@ final class FaultRun implements AutoCloseable {
                 return expected.equals(stored)
                         && String.valueOf(generation).equals(last[0].headers().firstValue(HttpApi.GENERATION_HEADER).orElse(null));
             });
-        } catch (org.awaitility.core.ConditionTimeoutException differs) {
+        } catch (ConditionTimeoutException differs) {
             // the caller says what differs
         }
         return last[0] != null ? last[0] : processor.getJob(id, aliUid);
@@ -506,7 +550,7 @@ final class FaultRun implements AutoCloseable {
                         job -> jobState(job.getValue(), generations.get(job.getKey())).equals(last.get(job.getKey())));
             }, WAIT, "every job's last state to be the model's");
             log("progress processed");
-        } catch (org.awaitility.core.ConditionTimeoutException stillMissing) {
+        } catch (ConditionTimeoutException stillMissing) {
             log("progress not all processed: " + stillMissing.getMessage());
         }
     }

@@ -9,11 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The processor as users run it: {@code java -jar target/preload-job-processor.jar} in a process of
@@ -127,6 +129,21 @@ final class JarProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The first line of the last WARN or ERROR in the process's log, or "none". */
+    String lastWarning() {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .reduce((first, second) -> second).map(line -> line.length() > 300 ? line.substring(0, 300) : line)
+                    .orElse("none");
+        } catch (IOException | UncheckedIOException e) {
+            return "unreadable (" + e.getMessage() + ")";
+        }
     }
 
     /** SIGKILL, if it still runs. */

@@ -103,6 +103,11 @@ final class OutcomeLog implements AutoCloseable {
         }
     }
 
+    /** How far the consumer has read, over all its partitions. */
+    long positionSum() {
+        return positions.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Waits until the consumer has read up to {@code offsets} (end offsets taken by the caller). */
     void awaitPositions(Map<TopicPartition, Long> offsets, Duration timeout) {
         await(() -> offsets.entrySet().stream()
