@@ -3,7 +3,7 @@ package cdn.preload.config;
 import cdn.preload.domain.RateLimit;
 import cdn.preload.streams.BoundedRocksDb;
 import cdn.preload.streams.FreshCommits;
-import cdn.preload.streams.RecordTime;
+import cdn.preload.streams.StreamsDefaults;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -30,12 +30,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * Everything the processor is configured with, read from the environment and, optionally, a
- * properties file of Kafka settings named by {@code CONFIG_FILE}. The environment wins over the file.
+ * properties file of Kafka settings named by {@code CONFIG_FILE}. The environment wins over the file,
+ * and both over the Kafka Streams properties the topology needs ({@link StreamsDefaults}).
  *
  * <ul>
  *   <li>{@code KAFKA_<NAME>} sets the Kafka Streams, consumer, producer or admin property
@@ -55,7 +54,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *
  * An unknown setting or an invalid value fails with a message that names it.
  */
-public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, Properties kafka, Http http) {
+public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetention, FreshCommits freshCommits,
+                       Properties kafka, Http http) {
     /**
      * The processor's HTTP interface (health, metrics, job queries).
      *
@@ -88,8 +88,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
      * commands are older, and are committed at the interval, in large transactions.
      */
     public static final String COMMIT_WHEN_FRESH = "COMMIT_WHEN_FRESH";
-    /** Where {@link #COMMIT_WHEN_FRESH} is kept among the Kafka properties, in milliseconds. */
-    public static final String COMMIT_WHEN_FRESH_CONFIG = "preload.commit.when.fresh.ms";
     public static final Duration DEFAULT_COMMIT_WHEN_FRESH = Duration.ofMillis(50);
     /** The processor's producer's first retry backoff, unless {@code retry.backoff.ms} is set (see docs/PERFORMANCE.md). */
     public static final long PRODUCER_RETRY_BACKOFF_MS = 5;
@@ -100,8 +98,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
      * after this long, not when the next command comes in.
      */
     public static final String COMMIT_WHEN_FRESH_MIN_GAP = "COMMIT_WHEN_FRESH_MIN_GAP";
-    /** Where {@link #COMMIT_WHEN_FRESH_MIN_GAP} is kept among the Kafka properties, in milliseconds. */
-    public static final String COMMIT_WHEN_FRESH_MIN_GAP_CONFIG = "preload.commit.when.fresh.min.gap.ms";
     public static final Duration DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP = Duration.ofMillis(10);
     public static final String HTTP_ENABLED = "HTTP_ENABLED";
     public static final String HTTP_HOST = "HTTP_HOST";
@@ -111,14 +107,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     public static final int MIN_TOKEN_LENGTH = 16;
     public static final String ROCKSDB_MEMORY_MB = "ROCKSDB_MEMORY_MB";
     public static final Duration DEFAULT_REPLAY_RETENTION = Duration.ofHours(24);
-    public static final String DEFAULT_APPLICATION_ID = "preload-job-processor";
-    /** The producer's batch size by default (256 KiB). */
-    public static final int BATCH_SIZE = 256 * 1024;
-    /**
-     * The processor's producer request limit (2 MiB), so that a dead letter of the largest record an
-     * input topic takes by default (1 MiB) fits whole.
-     */
-    public static final int MAX_REQUEST_SIZE = 2 * 1024 * 1024;
 
     private static final String KAFKA_PREFIX = "KAFKA_";
     private static final List<String> TOPIC_SETTINGS =
@@ -154,14 +142,7 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         Properties copy = new Properties();
         copy.putAll(kafka);
         copy.setProperty(name, value);
-        return new Settings(topics, rateLimit, replayRetention, copy, http);
-    }
-
-    /** {@link #COMMIT_WHEN_FRESH} and {@link #COMMIT_WHEN_FRESH_MIN_GAP}. */
-    public FreshCommits freshCommits() {
-        return new FreshCommits(Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_CONFIG, "0"))),
-                Duration.ofMillis(Long.parseLong(kafka.getProperty(COMMIT_WHEN_FRESH_MIN_GAP_CONFIG,
-                        Long.toString(DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP.toMillis())))));
+        return new Settings(topics, rateLimit, replayRetention, freshCommits, copy, http);
     }
 
     /** The defaults alone, as if the environment were empty. */
@@ -170,7 +151,9 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
     }
 
     public static Settings fromEnvironment(Map<String, String> env) {
-        Properties kafka = defaultKafkaProperties();
+        Properties kafka = StreamsDefaults.properties();
+        // Room for a dead letter: as large a record as the dead-letter topic takes (topics/dlq.properties).
+        kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicDefinitions.deadLetterRoom());
         String file = env.get(CONFIG_FILE);
         if (file != null && !file.isBlank()) {
             Properties fromFile = readFile(file);
@@ -228,8 +211,6 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         long freshMs = fresh.equals("0") || fresh.equalsIgnoreCase("off") ? 0
                 : duration(env, COMMIT_WHEN_FRESH, DEFAULT_COMMIT_WHEN_FRESH).toMillis();
         long minGapMs = duration(env, COMMIT_WHEN_FRESH_MIN_GAP, DEFAULT_COMMIT_WHEN_FRESH_MIN_GAP).toMillis();
-        kafka.setProperty(COMMIT_WHEN_FRESH_CONFIG, Long.toString(freshMs));
-        kafka.setProperty(COMMIT_WHEN_FRESH_MIN_GAP_CONFIG, Long.toString(minGapMs));
         if (freshMs > 0 && kafka.getProperty(StreamsConfig.POLL_MS_CONFIG) == null) {
             kafka.setProperty(StreamsConfig.POLL_MS_CONFIG, Long.toString(minGapMs));
         }
@@ -266,41 +247,8 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         } catch (ConfigException e) {
             throw new SettingsException("Invalid Kafka setting: " + e.getMessage());
         }
-        return new Settings(topics, rateLimit, replayRetention, kafka, http);
-    }
-
-    private static Properties defaultKafkaProperties() {
-        Properties kafka = new Properties();
-        kafka.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-        kafka.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
-        kafka.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Bad input is answered or dead-lettered by the topology itself, and never throws. An exception
-        // is a failure (a store, the broker, a bug): the processor stops rather than skip a valid record,
-        // and resumes from its last commit when it is restarted.
-        kafka.setProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndFailExceptionHandler.class.getName());
-        kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndFailProcessingExceptionHandler.class.getName());
-        // A record without a timestamp is processed, not a reason to stop.
-        kafka.setProperty(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTime.class.getName());
-        // No global stores here; opting in now is what Kafka 5.0 will do by default, and silences its warning.
-        kafka.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        // Room for a dead letter: the largest record an input topic takes (1 MiB by default) plus the
-        // dead-letter headers. topics/dlq.properties gives the DLQ topic the same room.
-        kafka.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
-        // Larger producer batches than the 16 KiB default: fewer requests for the broker to handle and
-        // less work per record in the producer. Measured in docs/PERFORMANCE.md.
-        kafka.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE));
-        // All RocksDB stores of an instance share one memory budget (ROCKSDB_MEMORY_MB).
-        kafka.setProperty(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
-        // GET /jobs/{Id} reads only committed state: a store's writes wait in a transaction buffer until
-        // their transaction commits (KIP-892), so no query shows a change that a crash rolls back; and
-        // after a crash, the stores are no longer wiped and restored from their changelogs.
-        kafka.setProperty(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true");
-        kafka.setProperty(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
-        // Stores and internal topics keep the names the topology gives them, across versions.
-        kafka.setProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
-        return kafka;
+        return new Settings(topics, rateLimit, replayRetention,
+                new FreshCommits(Duration.ofMillis(freshMs), Duration.ofMillis(minGapMs)), kafka, http);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Reads the topic definitions of {@code topics/}: one properties file per role with {@code name},
@@ -40,6 +41,16 @@ public final class TopicDefinitions {
             definitions.add(definition.withName(nameOf(definition.role(), topics)));
         }
         return definitions;
+    }
+
+    /**
+     * The largest record the dead-letter topic takes ({@code max.message.bytes} of
+     * {@code topics/dlq.properties}): the processor's producer makes requests as large, so that a dead
+     * letter of the largest record an input topic takes fits whole.
+     */
+    public static String deadLetterRoom() {
+        return fromClasspath().stream().filter(definition -> definition.role().equals(DLQ)).findFirst().orElseThrow()
+                .configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
     }
 
     public static List<TopicDefinition> fromClasspath() {

@@ -9,6 +9,7 @@ import cdn.preload.domain.RateLimit;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.Snapshot;
 import cdn.preload.streams.ResetTopology;
+import cdn.preload.streams.StreamsDefaults;
 import cdn.preload.streams.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,8 +58,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * }
  * }</pre>
  *
- * <p>It runs with the processor's defaults ({@link Settings#defaults()}), each overridable through
- * {@link #builder()}. Time is the kit's clock: it starts at {@link #DEFAULT_START} and moves only
+ * <p>It runs with the processor's defaults (its Kafka Streams properties are
+ * {@link StreamsDefaults}'; the rate limit, the replay retention and the topics' names are the
+ * settings' defaults), each of the last three overridable through {@link #builder()}. Time is the kit's clock: it starts at {@link #DEFAULT_START} and moves only
  * by {@link #advanceTime}; every record is stamped with it unless given a time of its own, which
  * may not be later than the machine's clock (the processor never lets a record's time run ahead of
  * it). Answers are ready as soon as their command is sent, in the order the commands were sent, and
@@ -93,7 +95,7 @@ public final class ResetTestKit implements AutoCloseable {
     private Instant now;
 
     private ResetTestKit(Builder builder) {
-        Settings defaults = Settings.defaults();
+        Properties defaults = StreamsDefaults.properties();
         now = notAhead(builder.start);
         try {
             stateDir = Files.createTempDirectory("preload-test-kit");
@@ -101,7 +103,7 @@ public final class ResetTestKit implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the kit's state directory", e);
         }
         Properties properties = new Properties();
-        properties.putAll(defaults.kafka());
+        properties.putAll(defaults);
         properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try {
             driver = new TopologyTestDriver(ResetTopology.build(builder.topics, builder.rateLimit, builder.replayRetention),

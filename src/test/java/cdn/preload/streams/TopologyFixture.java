@@ -72,7 +72,8 @@ final class TopologyFixture implements ProcessorHarness {
     private TopologyFixture(RateLimit rateLimit, Duration replayRetention, TopicLayout layout, DslStoreSuppliers stores,
                             ResetObserver observer) {
         Settings defaults = Settings.defaults();
-        settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.kafka(), defaults.http());
+        settings = new Settings(defaults.topics(), rateLimit, replayRetention, defaults.freshCommits(), defaults.kafka(),
+                defaults.http());
         stateDir = TestDirs.create("preload-ttd");
         Properties props = new Properties();
         props.putAll(settings.kafka());
