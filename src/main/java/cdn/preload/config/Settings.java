@@ -186,13 +186,13 @@ public record Settings(Topics topics, RateLimit rateLimit, Duration replayRetent
         }
 
         Topics topics = new Topics(
-                topicName(env, TOPIC_JOBS, Topics.JOBS),
-                topicName(env, TOPIC_COMMANDS, Topics.COMMANDS),
-                topicName(env, TOPIC_PROGRESS, Topics.PROGRESS),
-                topicName(env, TOPIC_SNAPSHOTS, Topics.SNAPSHOTS),
-                topicName(env, TOPIC_STATE, Topics.STATE),
-                topicName(env, TOPIC_ERRORS, Topics.ERRORS),
-                topicName(env, TOPIC_DLQ, Topics.DEAD_LETTERS));
+                topicName(env, TOPIC_JOBS, Topics.DEFAULT.jobs()),
+                topicName(env, TOPIC_COMMANDS, Topics.DEFAULT.commands()),
+                topicName(env, TOPIC_PROGRESS, Topics.DEFAULT.progress()),
+                topicName(env, TOPIC_SNAPSHOTS, Topics.DEFAULT.snapshots()),
+                topicName(env, TOPIC_STATE, Topics.DEFAULT.state()),
+                topicName(env, TOPIC_ERRORS, Topics.DEFAULT.errors()),
+                topicName(env, TOPIC_DLQ, Topics.DEFAULT.deadLetters()));
         String dlqProperty = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
         if (kafka.getProperty(dlqProperty) != null) {
             // Kafka Streams' handlers would dead-letter a record whose processing failed, however

@@ -61,6 +61,11 @@ public final class ResetTopology {
      */
     public static final String REROUTE = "commands-by-job-id";
 
+    /** The name of the repartition topic ({@link #REROUTE}) of the application {@code applicationId}. */
+    public static String rerouteTopic(String applicationId) {
+        return applicationId + "-" + REROUTE + "-repartition";
+    }
+
     private static final String COMMAND = "command-";
     private static final String JOB = "job-";
     private static final String PROGRESS = "progress-";

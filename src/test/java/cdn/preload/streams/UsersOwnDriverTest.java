@@ -25,11 +25,11 @@ class UsersOwnDriverTest {
         props.putAll(settings.kafka());
         props.setProperty("state.dir", stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
-            TestInputTopic<String, String> jobs = driver.createInputTopic(Topics.JOBS,
+            TestInputTopic<String, String> jobs = driver.createInputTopic(Topics.DEFAULT.jobs(),
                     new StringSerializer(), new StringSerializer());
-            TestInputTopic<String, String> commands = driver.createInputTopic(Topics.COMMANDS,
+            TestInputTopic<String, String> commands = driver.createInputTopic(Topics.DEFAULT.commands(),
                     new StringSerializer(), new StringSerializer());
-            TestOutputTopic<String, String> snapshots = driver.createOutputTopic(Topics.SNAPSHOTS,
+            TestOutputTopic<String, String> snapshots = driver.createOutputTopic(Topics.DEFAULT.snapshots(),
                     new StringDeserializer(), new StringDeserializer());
 
             jobs.pipeInput("665d3af3621bccf3fe29e1a4",

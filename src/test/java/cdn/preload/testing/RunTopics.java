@@ -14,9 +14,10 @@ public final class RunTopics {
 
     /** The default names, each followed by {@code -suffix}. */
     public static Topics suffixed(String suffix) {
-        return new Topics(Topics.JOBS + "-" + suffix, Topics.COMMANDS + "-" + suffix, Topics.PROGRESS + "-" + suffix,
-                Topics.SNAPSHOTS + "-" + suffix, Topics.STATE + "-" + suffix, Topics.ERRORS + "-" + suffix,
-                Topics.DEAD_LETTERS + "-" + suffix);
+        Topics defaults = Topics.DEFAULT;
+        return new Topics(defaults.jobs() + "-" + suffix, defaults.commands() + "-" + suffix,
+                defaults.progress() + "-" + suffix, defaults.snapshots() + "-" + suffix, defaults.state() + "-" + suffix,
+                defaults.errors() + "-" + suffix, defaults.deadLetters() + "-" + suffix);
     }
 
     /** The variables that have the processor use {@code topics}. */

@@ -43,10 +43,7 @@ public final class TopicsCli {
             TopicSetup.Report report = create
                     ? TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()))
                     : TopicSetup.check(admin, TopicDefinitions.forTopics(settings.topics()));
-            report.created().forEach(name -> out.println("Created " + name));
-            report.existing().forEach(name -> out.println("Exists  " + name));
-            report.warnings().forEach(line -> out.println("Warning: " + line));
-            report.errors().forEach(line -> err.println("Error: " + line));
+            report.print(out, err);
             return report.ok() ? 0 : 1;
         }
     }

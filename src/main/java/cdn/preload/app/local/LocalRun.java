@@ -1,13 +1,13 @@
 package cdn.preload.app.local;
 
-import cdn.preload.app.cli.TopicsCli;
 import cdn.preload.app.http.HttpSetupException;
 import cdn.preload.app.runtime.KafkaClients;
 import cdn.preload.app.runtime.KafkaSetupException;
 import cdn.preload.app.runtime.ProcessorApp;
+import cdn.preload.app.runtime.TopicSetup;
 import cdn.preload.config.Settings;
 import cdn.preload.config.SettingsException;
-import cdn.preload.streams.ResetTopology;
+import cdn.preload.config.TopicDefinitions;
 import cdn.preload.streams.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,13 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -82,12 +77,16 @@ public final class LocalRun {
                 }
                 where = "the local broker at " + broker.bootstrapServers();
             }
-            PrintWriter out = new PrintWriter(System.out, true);
-            if (TopicsCli.run(settings, true, out, new PrintWriter(System.err, true)) != 0) {
-                throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
-            }
-            if (broker != null && !configuresInternalTopics(settings)) {
-                createRerouteTopic(settings);
+            try (Admin admin = KafkaClients.admin(settings)) {
+                TopicSetup.Report report = TopicSetup.ensure(admin, TopicDefinitions.forTopics(settings.topics()));
+                report.print(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+                if (!report.ok()) {
+                    throw new KafkaSetupException("The topics do not match topics/ (see the errors above).");
+                }
+                if (broker != null && !configuresInternalTopics(settings)) {
+                    TopicSetup.ensureRerouteTopic(admin, settings.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+                            settings.topics().commands());
+                }
             }
             System.out.println("Starting the processor; how to use it follows once it runs...");
             String howToUse = howToUse(settings, where, generatedToken);
@@ -141,33 +140,6 @@ public final class LocalRun {
     private static boolean configuresInternalTopics(Settings settings) {
         return settings.kafka().stringPropertyNames().stream().anyMatch(name -> name.startsWith(StreamsConfig.TOPIC_PREFIX)
                 || name.equals(StreamsConfig.REPLICATION_FACTOR_CONFIG));
-    }
-
-    /**
-     * Creates the repartition topic as Kafka Streams would at its first rebalance, unless it exists:
-     * until then, its consumer warns at every metadata update that the topic is missing, which on a
-     * fresh local broker is all a newcomer sees.
-     */
-    private static void createRerouteTopic(Settings settings) {
-        String name = settings.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + ResetTopology.REROUTE
-                + "-repartition";
-        try (Admin admin = KafkaClients.admin(settings)) {
-            if (admin.listTopics().names().get().contains(name)) {
-                return;
-            }
-            String commands = settings.topics().commands();
-            int partitions = admin.describeTopics(List.of(commands)).allTopicNames().get().get(commands).partitions().size();
-            admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.SEGMENT_BYTES_CONFIG, "52428800",
-                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
-        } catch (ExecutionException e) {
-            throw new KafkaSetupException("Cannot create " + name + ": " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaSetupException("Interrupted", e);
-        }
     }
 
     /** What the run prints once the processor runs: where to publish and read, how to try it, how to ask for a job. */

@@ -2,7 +2,9 @@ package cdn.preload.app.runtime;
 
 import cdn.preload.config.TopicDefinition;
 import cdn.preload.config.TopicDefinitions;
+import cdn.preload.streams.ResetTopology;
 import cdn.preload.streams.TopicLayout;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +49,14 @@ public final class TopicSetup {
         public boolean ok() {
             return errors.isEmpty();
         }
+
+        /** A line for each topic created or found, and each warning, to {@code out}; a line for each error to {@code err}. */
+        public void print(PrintWriter out, PrintWriter err) {
+            created.forEach(name -> out.println("Created " + name));
+            existing.forEach(name -> out.println("Exists  " + name));
+            warnings.forEach(line -> out.println("Warning: " + line));
+            errors.forEach(line -> err.println("Error: " + line));
+        }
     }
 
     private TopicSetup() {
@@ -55,6 +65,34 @@ public final class TopicSetup {
     /** Creates what is missing, then checks everything; the report's errors say what does not match. */
     public static Report ensure(Admin admin, List<TopicDefinition> definitions) {
         return run(admin, definitions, true);
+    }
+
+    /**
+     * Creates the repartition topic of the application {@code applicationId} as Kafka Streams would at
+     * its first rebalance (as many partitions as {@code commandsTopic}), unless it exists: until then,
+     * its consumer warns at every metadata update that the topic is missing, which on a fresh local
+     * broker is all a newcomer sees. Only for a cluster whose internal topics take Kafka Streams'
+     * defaults.
+     */
+    public static void ensureRerouteTopic(Admin admin, String applicationId, String commandsTopic) {
+        String name = ResetTopology.rerouteTopic(applicationId);
+        try {
+            if (admin.listTopics().names().get().contains(name)) {
+                return;
+            }
+            int partitions = admin.describeTopics(List.of(commandsTopic)).allTopicNames().get().get(commandsTopic)
+                    .partitions().size();
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.SEGMENT_BYTES_CONFIG, "52428800",
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
+        } catch (ExecutionException e) {
+            throw new KafkaSetupException("Cannot create " + name + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("Interrupted", e);
+        }
     }
 
     /** Only checks; a missing topic is an error. */
