@@ -1,5 +1,6 @@
 package cdn.preload.bench;
 
+import cdn.preload.testing.OutputReader;
 import cdn.preload.testing.Wait;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,19 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A read_committed consumer on output topics that counts what becomes visible and when: a chosen
- * arrival and the last, and, for records whose RequestId was registered with {@link #sent}, the
- * time from send to visible. A read_uncommitted one sees records as soon as they are written,
+ * Counts what becomes visible on output topics ({@link OutputReader}, read_committed) and when: a
+ * chosen arrival and the last, and, for records whose RequestId was registered with {@link #sent},
+ * the time from send to visible. A read_uncommitted one sees records as soon as they are written,
  * before their transaction commits.
  */
 final class Observer implements AutoCloseable {
@@ -28,10 +24,9 @@ final class Observer implements AutoCloseable {
     private static final Duration METADATA = Duration.ofMinutes(2);
 
     private final AtomicLong count = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final List<long[]> latencies = new ArrayList<>();
-    private final Thread thread;
+    private final OutputReader reader;
     private volatile long markNanos;
     private volatile long lastNanos;
     private volatile long mark = 1;
@@ -42,30 +37,12 @@ final class Observer implements AutoCloseable {
     }
 
     Observer(String bootstrapServers, List<String> topics, boolean fromEnd, String isolationLevel) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        reader = OutputReader.ofTopics("observer", bootstrapServers, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
                 // -Dbench.observer.fetch.max.wait.ms: how long the broker may hold an empty fetch (Java's default 500)
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.getInteger("bench.observer.fetch.max.wait.ms", 500)),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            List<PartitionInfo> found = Wait.atMost(METADATA, Duration.ZERO).alias("the partitions of " + topic)
-                    .until(() -> consumer.partitionsFor(topic, Duration.ofSeconds(10)), known -> !known.isEmpty());
-            found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        if (fromEnd) {
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-        } else {
-            consumer.seekToBeginning(partitions);
-        }
-        thread = new Thread(() -> read(consumer), "observer");
-        thread.setDaemon(true);
-        thread.start();
+                topics, fromEnd, Duration.ofMillis(20), this::arrived);
     }
 
     /** Runs {@code action} when the {@code n}-th record (from 1) becomes visible, and notes the time. */
@@ -79,24 +56,17 @@ final class Observer implements AutoCloseable {
         sentAt.put(requestId, System.nanoTime());
     }
 
-    private void read(KafkaConsumer<byte[], byte[]> consumer) {
-        try (consumer) {
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                    long now = System.nanoTime();
-                    if (count.incrementAndGet() == mark) {
-                        markNanos = now;
-                        atMark.run();
-                    }
-                    lastNanos = now;
-                    if (!sentAt.isEmpty() && record.value() != null) {
-                        Long sent = sentAt.remove(requestId(record.value()));
-                        if (sent != null) {
-                            synchronized (latencies) {
-                                latencies.add(new long[] {sent, now - sent});
-                            }
-                        }
-                    }
+    private void arrived(ConsumerRecord<byte[], byte[]> record, long now) {
+        if (count.incrementAndGet() == mark) {
+            markNanos = now;
+            atMark.run();
+        }
+        lastNanos = now;
+        if (!sentAt.isEmpty() && record.value() != null) {
+            Long sent = sentAt.remove(requestId(record.value()));
+            if (sent != null) {
+                synchronized (latencies) {
+                    latencies.add(new long[] {sent, now - sent});
                 }
             }
         }
@@ -158,11 +128,6 @@ final class Observer implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }

@@ -2,7 +2,6 @@ package cdn.preload.config;
 
 import cdn.preload.streams.Topics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,17 +55,7 @@ public final class TopicDefinitions {
     public static List<TopicDefinition> fromClasspath() {
         List<TopicDefinition> definitions = new ArrayList<>();
         for (String role : ROLES) {
-            String resource = "/topics/" + role + ".properties";
-            try (InputStream in = TopicDefinitions.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("Missing topic definition " + resource + " in the jar");
-                }
-                Properties properties = new Properties();
-                properties.load(in);
-                definitions.add(parse(role, resource, properties));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            definitions.add(parse(role, "/topics/" + role + ".properties", Topics.definition(role)));
         }
         return definitions;
     }

@@ -24,6 +24,15 @@ public record Topics(String jobs, String commands, String progress, String snaps
 
     /** The {@code name} of the definition of the topic of {@code role} that the jar carries. */
     private static String defaultName(String role) {
+        String name = definition(role).getProperty("name", "").trim();
+        if (name.isEmpty()) {
+            throw new IllegalStateException("/topics/" + role + ".properties: missing name");
+        }
+        return name;
+    }
+
+    /** The definition of the topic of {@code role} ({@code topics/<role>.properties}) that the jar carries. */
+    public static Properties definition(String role) {
         String resource = "/topics/" + role + ".properties";
         try (InputStream in = Topics.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -31,11 +40,7 @@ public record Topics(String jobs, String commands, String progress, String snaps
             }
             Properties definition = new Properties();
             definition.load(in);
-            String name = definition.getProperty("name", "").trim();
-            if (name.isEmpty()) {
-                throw new IllegalStateException(resource + ": missing name");
-            }
-            return name;
+            return definition;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + resource, e);
         }

@@ -1,5 +1,6 @@
 package cdn.preload.faults;
 
+import cdn.preload.testing.OutputReader;
 import cdn.preload.testing.Wait;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Everything the processor has committed to its output topics, as a {@code read_committed} consumer
@@ -28,52 +25,23 @@ final class OutcomeLog implements AutoCloseable {
                     Map<String, String> headers, long arrivedNanos) {
     }
 
-    private final List<TopicPartition> partitions;
     private final List<Received> received = new ArrayList<>();
-    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     /** How long the consumer waits for records in one poll, and a wait between two looks at its condition. */
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-    private volatile RuntimeException failure;
+    private final OutputReader reader;
 
     OutcomeLog(String bootstrapServers, List<TopicPartition> partitions) {
-        this.partitions = partitions;
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        thread = new Thread(() -> read(consumer), "outcome-log");
-        thread.setDaemon(true);
-        thread.start();
+        reader = OutputReader.ofPartitions("outcome-log", bootstrapServers,
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20), partitions, POLL, (record, arrived) -> {
+                    Received outcome = received(record, arrived);
+                    synchronized (received) {
+                        received.add(outcome);
+                    }
+                });
     }
 
-    private void read(KafkaConsumer<byte[], byte[]> consumer) {
-        try (consumer) {
-            while (running.get()) {
-                List<Received> batch = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    batch.add(received(record));
-                }
-                synchronized (received) {
-                    received.addAll(batch);
-                }
-                for (TopicPartition partition : partitions) {
-                    positions.put(partition, consumer.position(partition));
-                }
-            }
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-    }
-
-    private static Received received(ConsumerRecord<byte[], byte[]> record) {
-        long now = System.nanoTime();
+    private static Received received(ConsumerRecord<byte[], byte[]> record, long now) {
         Map<String, String> headers = new HashMap<>();
         for (Header header : record.headers()) {
             headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
@@ -105,13 +73,13 @@ final class OutcomeLog implements AutoCloseable {
 
     /** How far the consumer has read, over all its partitions. */
     long positionSum() {
-        return positions.values().stream().mapToLong(Long::longValue).sum();
+        return reader.positionSum();
     }
 
     /** Waits until the consumer has read up to {@code offsets} (end offsets taken by the caller). */
     void awaitPositions(Map<TopicPartition, Long> offsets, Duration timeout) {
         await(() -> offsets.entrySet().stream()
-                .allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue()), timeout, "the outputs to be read to their end");
+                .allMatch(e -> reader.position(e.getKey()) >= e.getValue()), timeout, "the outputs to be read to their end");
     }
 
     /**
@@ -121,8 +89,8 @@ final class OutcomeLog implements AutoCloseable {
     void await(BooleanSupplier condition, Duration timeout, String what) {
         Wait.atMost(timeout, POLL).alias(what)
                 .failFast(() -> {
-                    if (failure != null) {
-                        throw new AssertionError("The outcome consumer failed", failure);
+                    if (reader.failure() != null) {
+                        throw new AssertionError("The outcome consumer failed", reader.failure());
                     }
                 })
                 .until(condition::getAsBoolean);
@@ -130,11 +98,6 @@ final class OutcomeLog implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }
