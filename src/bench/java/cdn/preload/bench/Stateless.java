@@ -6,6 +6,7 @@ import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
 import cdn.preload.domain.ResetCommand;
 import cdn.preload.domain.StoredJob;
+import cdn.preload.streams.JobDocuments;
 import cdn.preload.testing.Wait;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ public final class Stateless {
 
     private static byte[] answer(Map<String, StoredJob> jobs, byte[] value) {
         ResetCommand command = CommandParser.parse(value);
-        return jobs.get(command.id()).snapshot(command.requestId());
+        return JobDocuments.snapshot(jobs.get(command.id()), command.requestId());
     }
 
     /** Every job of the topic, read to its end (within 20 minutes). */

@@ -73,7 +73,7 @@ public class CommandPathBenchmark {
         StoredJob current = StoredJobFormat.fromBytes(jobInProgress);
         ProgressDecision.Applied applied = (ProgressDecision.Applied) ProgressDecision.ofReport(current, parsed);
         sink.consume(StoredJobFormat.toBytes(applied.updated()));
-        sink.consume(applied.updated().state());
+        sink.consume(JobDocuments.state(applied.updated()));
     }
 
     /**
@@ -99,8 +99,8 @@ public class CommandPathBenchmark {
         sink.consume(answerKey);
         sink.consume(ReplayMemory.snapshotValue(time, accepted.updated()));
         sink.consume(StoredJobFormat.toBytes(accepted.updated()));
-        sink.consume(accepted.updated().snapshot(parsed.requestId()));
-        sink.consume(accepted.updated().state());
+        sink.consume(JobDocuments.snapshot(accepted.updated(), parsed.requestId()));
+        sink.consume(JobDocuments.state(accepted.updated()));
     }
 
     /** A refused command (404): parse, key, decide on no job, write the error event. */
@@ -124,7 +124,7 @@ public class CommandPathBenchmark {
 
     @Benchmark
     public byte[] writeSnapshot() {
-        return StoredJobFormat.fromBytes(jobAtZero).snapshot("15C66C7B-671A-4297-9187-2C4477247A74");
+        return JobDocuments.snapshot(StoredJobFormat.fromBytes(jobAtZero), "15C66C7B-671A-4297-9187-2C4477247A74");
     }
 
     @Benchmark

@@ -14,7 +14,8 @@ import java.util.Objects;
  * <p>The job is kept as the document that snapshots carry (its 14 fields, in the order of the API
  * page's example), with its owner beside it. A reset needs nothing else: once the job's progress is
  * at zero, resetting it leaves the document as it is, and a snapshot is the RequestId followed by
- * the document's bytes. The job itself is parsed only when asked for ({@link #job()}).
+ * the document's bytes ({@code streams.JobDocuments} splices the snapshots and job states). The job
+ * itself is parsed only when asked for ({@link #job()}).
  *
  * <p>Counters reach a stored job only from its current generation, and never go down within one
  * ({@link #withProgress}, {@link #updatedBy}): nothing computed before a reset can undo it.
@@ -29,8 +30,6 @@ public final class StoredJob {
     /** The bytes of a document's digest: the first half of its SHA-256. */
     public static final int DIGEST_LENGTH = 16;
     private static final long[] NONE = new long[0];
-    private static final byte[] SNAPSHOT_START = "{\"RequestId\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STATE_START = "{\"Generation\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] URL_SUBMITTED = "\"UrlSubmitted\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TASK_SUBMITTED = "\"TaskSubmitted\":".getBytes(StandardCharsets.US_ASCII);
 
@@ -290,69 +289,6 @@ public final class StoredJob {
                 throw new IllegalStateException(e); // every JDK has SHA-256
             }
         }
-    }
-
-    /**
-     * The snapshot answering {@code requestId}: the API's success response, the RequestId then the
-     * job's 14 fields. The same bytes as the {@link Snapshot} written as JSON.
-     */
-    public byte[] snapshot(String requestId) {
-        return snapshot(source, from, requestId);
-    }
-
-    /**
-     * The job's {@code JobState}, as the state topic carries it: its generation, then the job's 14
-     * fields, spliced from the document as snapshots are.
-     */
-    public byte[] state() {
-        byte[] digits = Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
-        int documentLength = source.length - from;
-        byte[] state = new byte[STATE_START.length + digits.length + 1 + documentLength - 1];
-        System.arraycopy(STATE_START, 0, state, 0, STATE_START.length);
-        System.arraycopy(digits, 0, state, STATE_START.length, digits.length);
-        int at = STATE_START.length + digits.length;
-        state[at++] = ',';
-        System.arraycopy(source, from + 1, state, at, documentLength - 1); // the document without its '{'
-        return state;
-    }
-
-    /** The snapshot answering {@code requestId} with the job document that {@code source} holds from {@code from}. */
-    public static byte[] snapshot(byte[] source, int from, String requestId) {
-        byte[] escaped = isPlain(requestId) ? null : escaped(requestId);
-        int quotedLength = escaped == null ? requestId.length() : escaped.length;
-        int documentLength = source.length - from;
-        byte[] snapshot = new byte[SNAPSHOT_START.length + quotedLength + 2 + documentLength - 1];
-        System.arraycopy(SNAPSHOT_START, 0, snapshot, 0, SNAPSHOT_START.length);
-        int at = SNAPSHOT_START.length;
-        if (escaped == null) {
-            for (int i = 0; i < quotedLength; i++) {
-                snapshot[at + i] = (byte) requestId.charAt(i);
-            }
-        } else {
-            System.arraycopy(escaped, 0, snapshot, at, quotedLength);
-        }
-        at += quotedLength;
-        snapshot[at++] = '"';
-        snapshot[at++] = ',';
-        System.arraycopy(source, from + 1, snapshot, at, documentLength - 1); // the document without its '{'
-        return snapshot;
-    }
-
-    /** Whether the text is printable ASCII with nothing to escape in a JSON string. */
-    private static boolean isPlain(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The text's UTF-8 bytes between the quotes of a JSON string, escaped as Jackson writes them. */
-    private static byte[] escaped(String text) {
-        byte[] written = Json.write(text);
-        return Arrays.copyOfRange(written, 1, written.length - 1);
     }
 
     /**

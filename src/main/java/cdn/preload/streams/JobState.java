@@ -10,7 +10,7 @@ record JobState(byte[] document) implements Encoded {
     static final JobState DELETED = new JobState(null);
 
     static JobState of(StoredJob job) {
-        return new JobState(job.state());
+        return new JobState(JobDocuments.state(job));
     }
 
     @Override

@@ -136,11 +136,11 @@ final class ReplayMemory {
                 ? longAt(remembered, Long.BYTES + 1 + StoredJob.DIGEST_LENGTH) : Outcome.NO_GENERATION;
         StoredJob job = jobs.get(command.id());
         if (job != null && (form == SNAPSHOT_OF_THE_JOB || job.hasDigest(remembered, Long.BYTES + 1))) {
-            return Outcome.snapshot(job.snapshot(command.requestId()), true, generation);
+            return Outcome.snapshot(JobDocuments.snapshot(job, command.requestId()), true, generation);
         }
         byte[] version = form == SNAPSHOT_OF_THE_JOB ? null : answers.get(versionKey(command.id(), remembered, Long.BYTES + 1));
         return version == null ? null
-                : Outcome.snapshot(StoredJob.snapshot(version, Long.BYTES, command.requestId()), true, generation);
+                : Outcome.snapshot(JobDocuments.snapshot(version, Long.BYTES, command.requestId()), true, generation);
     }
 
     /**

@@ -77,7 +77,7 @@ final class ResetProcessor implements Processor<byte[], Checked, byte[], Encoded
             jobs.put(command.id(), updated);
             memory.rememberSnapshot(key, answeredAt, updated);
             context.forward(new Record<>(record.key(), JobState.of(updated), timestamp, new RecordHeaders()));
-            return Outcome.snapshot(updated.snapshot(command.requestId()), false, updated.generation());
+            return Outcome.snapshot(JobDocuments.snapshot(updated, command.requestId()), false, updated.generation());
         }
         ErrorCode error = ((Decision.Rejected) decision).error();
         memory.rememberError(key, answeredAt, error);

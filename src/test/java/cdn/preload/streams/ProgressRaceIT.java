@@ -145,7 +145,7 @@ class ProgressRaceIT {
                             job.withCounters((int) furthest, (int) (furthest == 0 ? 0 : generations * SPAN
                                     + (furthest - generations * SPAN) / 2)), generations));
                     StoredJob stored = fixture.storedJob(id);
-                    assertThat(ProcessorHarness.json(new String(stored.state(), StandardCharsets.UTF_8)))
+                    assertThat(ProcessorHarness.json(new String(JobDocuments.state(stored), StandardCharsets.UTF_8)))
                             .as("the store's %s", id).isEqualTo(last);
                 }
                 assertThat(problems).as("job states showing another generation's counters").isEmpty();
