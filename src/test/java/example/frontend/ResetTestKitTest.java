@@ -33,6 +33,13 @@ class ResetTestKitTest {
         kit.close();
     }
 
+    /** The job stored, then reset by {@code requestId}: the snapshot that answered it. */
+    private Snapshot storedThenReset(String requestId) {
+        kit.putJob(JOB);
+        kit.reset(requestId, ID, OWNER);
+        return kit.nextSnapshot();
+    }
+
     @Test
     void anAcceptedResetAnswersTheJobRestartedUnderTheCommandsRequestId() {
         kit.putJob(JOB);
@@ -45,9 +52,7 @@ class ResetTestKitTest {
 
     @Test
     void aCommandSentAgainGetsTheSameAnswer() {
-        kit.putJob(JOB);
-        kit.reset("r-1", ID, OWNER);
-        Snapshot first = kit.nextSnapshot();
+        Snapshot first = storedThenReset("r-1");
         kit.putJob(new Job(ID, "renamed", 190007158391808L, OWNER, "testurl.com", "preload", "oss",
                 "665d3b48621bccf3fe29e1a7", 2, 2, 2, null, null, "2024-06-02T02:23:26Z"));
 
@@ -182,10 +187,7 @@ class ResetTestKitTest {
 
     @Test
     void aResetsSnapshotNamesTheGenerationItStartedAndItsReplayTheSame() {
-        kit.putJob(JOB);
-
-        kit.reset("r-1", ID, OWNER);
-        Snapshot first = kit.nextSnapshot();
+        Snapshot first = storedThenReset("r-1");
         assertThat(kit.lastSnapshotGeneration()).isEqualTo(1);
         kit.reset("r-2", ID, OWNER);
         kit.nextSnapshot();
@@ -198,9 +200,7 @@ class ResetTestKitTest {
 
     @Test
     void everyChangeOfAJobPublishesItsStateWithItsGeneration() {
-        kit.putJob(JOB);
-        kit.reset("r-1", ID, OWNER);
-        kit.nextSnapshot();
+        storedThenReset("r-1");
 
         kit.progress(ID, kit.lastSnapshotGeneration(), 5, 3);
 

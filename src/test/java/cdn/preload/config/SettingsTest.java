@@ -163,12 +163,8 @@ class SettingsTest {
         env.put("KAFKA_UI_PORT_8080_TCP_PROTO", "tcp");
         env.put("KAFKA_CONNECT_REST_PORT_8083_TCP_ADDR", "10.0.0.9");
 
-        Settings settings = Settings.fromEnvironment(env);
-
-        assertThat(settings.kafka()).isEqualTo(Settings.defaults().kafka());
-        env.put("KAFKA_BOOTSTRAP_SERVER", "x:9092");
-        assertThatThrownBy(() -> Settings.fromEnvironment(env))
-                .hasMessage("Unknown setting KAFKA_BOOTSTRAP_SERVER (property bootstrap.server):"
+        assertNoSettingsButAMisspeltOneFails(env, "KAFKA_BOOTSTRAP_SERVER", "x:9092",
+                "Unknown setting KAFKA_BOOTSTRAP_SERVER (property bootstrap.server):"
                         + " not a Kafka Streams, consumer, producer, admin or topic property.");
     }
 
@@ -205,14 +201,23 @@ class SettingsTest {
         env.put("TOPIC_BROWSER_SERVICE_HOST", "10.0.0.10");
         env.put("TOPIC_BROWSER_PORT_8080_UDP_ADDR", "10.0.0.10");
 
-        Settings settings = Settings.fromEnvironment(env);
-
-        assertThat(settings.topics()).isEqualTo(Settings.defaults().topics());
-        assertThat(settings.kafka()).isEqualTo(Settings.defaults().kafka());
-        env.put("TOPIC_SNAPSHOT", "x");
-        assertThatThrownBy(() -> Settings.fromEnvironment(env))
-                .hasMessage("Unknown setting TOPIC_SNAPSHOT: the topic settings are TOPIC_JOBS, TOPIC_COMMANDS,"
+        assertThat(Settings.fromEnvironment(env).topics()).isEqualTo(Settings.defaults().topics());
+        assertNoSettingsButAMisspeltOneFails(env, "TOPIC_SNAPSHOT", "x",
+                "Unknown setting TOPIC_SNAPSHOT: the topic settings are TOPIC_JOBS, TOPIC_COMMANDS,"
                         + " TOPIC_PROGRESS, TOPIC_SNAPSHOTS, TOPIC_STATE, TOPIC_ERRORS, TOPIC_DLQ.");
+    }
+
+    /**
+     * Asserts that the variables of {@code env} are no settings (the Kafka properties are the defaults),
+     * and that a misspelt setting among them, {@code misspelt} set to {@code value}, still fails with
+     * {@code message}.
+     */
+    private static void assertNoSettingsButAMisspeltOneFails(Map<String, String> env, String misspelt, String value,
+                                                             String message) {
+        assertThat(Settings.fromEnvironment(env).kafka()).isEqualTo(Settings.defaults().kafka());
+        Map<String, String> withMisspelt = new HashMap<>(env);
+        withMisspelt.put(misspelt, value);
+        assertThatThrownBy(() -> Settings.fromEnvironment(withMisspelt)).hasMessage(message);
     }
 
     @Test

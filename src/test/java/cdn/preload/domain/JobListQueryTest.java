@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** ListScheduledPreloadJobs' parameters: defaults, ranges, and the checks in the contract's order. */
 class JobListQueryTest {
@@ -52,28 +54,25 @@ class JobListQueryTest {
         assertThat(query.throughPage()).isEqualTo(2147483647L * 500);
     }
 
-    @Test
-    void aMissingOrMalformedParameterIsAnInvalidParameterNamingIt() {
-        assertInvalid(refusal("AliUid", "1001"), "SiteId is missing.");
-        assertInvalid(refusal("SiteId", "", "AliUid", "1001"), "SiteId must be an integer, got ''.");
-        assertInvalid(refusal("SiteId", "12x", "AliUid", "1001"), "SiteId must be an integer, got '12x'.");
-        assertInvalid(refusal("SiteId", "1.5", "AliUid", "1001"), "SiteId must be an integer, got '1.5'.");
-        assertInvalid(refusal("SiteId", "99999999999999999999", "AliUid", "1001"),
-                "SiteId must be an integer, got '99999999999999999999'.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "StartTime", "yesterday"),
-                "StartTime must be an integer (epoch milliseconds), got 'yesterday'.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "EndTime", "2024-06-02T02:23:26Z"),
-                "EndTime must be an integer (epoch milliseconds), got '2024-06-02T02:23:26Z'.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "PageNumber", "0"),
-                "PageNumber must be an integer from 1 to 2147483647, got 0.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "PageNumber", "2147483648"),
-                "PageNumber must be an integer from 1 to 2147483647, got 2147483648.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "PageSize", "0"),
-                "PageSize must be an integer from 1 to 500, got 0.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "PageSize", "501"),
-                "PageSize must be an integer from 1 to 500, got 501.");
-        assertInvalid(refusal("SiteId", "1", "SiteId", "2", "AliUid", "1001"), "SiteId is given 2 times; give it once.");
-        assertInvalid(refusal("SiteId", "1", "AliUid", "1001", "AliUid", "1002"), "AliUid is given 2 times; give it once.");
+    /** Each case a query string as a caller sends it, and the message of the InvalidParameter answer. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+        AliUid=1001                                       | SiteId is missing.
+        SiteId=&AliUid=1001                               | SiteId must be an integer, got ''.
+        SiteId=12x&AliUid=1001                            | SiteId must be an integer, got '12x'.
+        SiteId=1.5&AliUid=1001                            | SiteId must be an integer, got '1.5'.
+        SiteId=99999999999999999999&AliUid=1001           | SiteId must be an integer, got '99999999999999999999'.
+        SiteId=1&AliUid=1001&StartTime=yesterday          | StartTime must be an integer (epoch milliseconds), got 'yesterday'.
+        SiteId=1&AliUid=1001&EndTime=2024-06-02T02:23:26Z | EndTime must be an integer (epoch milliseconds), got '2024-06-02T02:23:26Z'.
+        SiteId=1&AliUid=1001&PageNumber=0                 | PageNumber must be an integer from 1 to 2147483647, got 0.
+        SiteId=1&AliUid=1001&PageNumber=2147483648        | PageNumber must be an integer from 1 to 2147483647, got 2147483648.
+        SiteId=1&AliUid=1001&PageSize=0                   | PageSize must be an integer from 1 to 500, got 0.
+        SiteId=1&AliUid=1001&PageSize=501                 | PageSize must be an integer from 1 to 500, got 501.
+        SiteId=1&SiteId=2&AliUid=1001                     | SiteId is given 2 times; give it once.
+        SiteId=1&AliUid=1001&AliUid=1002                  | AliUid is given 2 times; give it once.
+        """)
+    void aMissingOrMalformedParameterIsAnInvalidParameterNamingIt(String query, String message) {
+        assertInvalid(refusal(query.split("[&=]", -1)), message);
     }
 
     @Test

@@ -19,15 +19,26 @@ import java.util.Random;
  * for all three topics.
  */
 final class HostileInput {
+    /** A bad record of any of the three topics: its key and value as published, and whether it must be dead-lettered. */
+    interface BadRecord {
+        byte[] key();
+
+        byte[] value();
+
+        boolean deadLetter();
+    }
+
     /**
      * What must become of a command: an outcome with this code and this RequestId (null: the one the
      * processor assigns from the command's position), and whether it goes to the DLQ too.
      */
-    record BadCommand(String kind, byte[] key, byte[] value, ErrorCode code, String requestId, boolean deadLetter) {
+    record BadCommand(String kind, byte[] key, byte[] value, ErrorCode code, String requestId, boolean deadLetter)
+            implements BadRecord {
     }
 
     /** What must become of a job record: a dead letter, or the store holding (or no longer holding) the job. */
-    record BadJob(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, ObjectNode stored) {
+    record BadJob(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, ObjectNode stored)
+            implements BadRecord {
     }
 
     /**
@@ -35,7 +46,8 @@ final class HostileInput {
      * than the job's counters); or, where {@code storedId} is not null, the job's counters raised to
      * {@code counter} (the largest such report of that job wins).
      */
-    record BadProgress(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, int counter) {
+    record BadProgress(String kind, byte[] key, byte[] value, boolean deadLetter, String storedId, int counter)
+            implements BadRecord {
     }
 
     static final int ONE_MB = 1_000_000;

@@ -12,6 +12,7 @@ import cdn.preload.faults.FaultRun.Verdict;
 import cdn.preload.faults.HostileInput.BadCommand;
 import cdn.preload.faults.HostileInput.BadJob;
 import cdn.preload.faults.HostileInput.BadProgress;
+import cdn.preload.faults.HostileInput.BadRecord;
 import cdn.preload.faults.Workload.Command;
 import cdn.preload.streams.TopicLayout;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,45 +104,21 @@ class HostileInputIT {
             List<BadJob> expandingJobs = hostile.expandingJobs();
             List<BadCommand> commands = new ArrayList<>(hostile.commands(perKind * 3 / 2));
             List<BadCommand> expandingCommands = hostile.expandingCommands();
-            List<String> jobPositions = new ArrayList<>(run.publishRaw(run.topics.jobs(),
-                    jobs.stream().map(BadJob::key).toList(), jobs.stream().map(BadJob::value).toList(), false));
-            jobPositions.addAll(run.publishRaw(run.topics.jobs(), expandingJobs.stream().map(BadJob::key).toList(),
-                    expandingJobs.stream().map(BadJob::value).toList(), true));
+            List<String> jobPositions = publish(run, run.topics.jobs(), jobs, expandingJobs);
             jobs.addAll(expandingJobs);
-            List<String> commandPositions = new ArrayList<>(run.publishRaw(run.topics.commands(),
-                    commands.stream().map(BadCommand::key).toList(), commands.stream().map(BadCommand::value).toList(), false));
-            commandPositions.addAll(run.publishRaw(run.topics.commands(), expandingCommands.stream().map(BadCommand::key).toList(),
-                    expandingCommands.stream().map(BadCommand::value).toList(), true));
+            List<String> commandPositions = publish(run, run.topics.commands(), commands, expandingCommands);
             commands.addAll(expandingCommands);
             List<BadProgress> reports = new ArrayList<>(hostile.progress(perKind / 2));
             List<BadProgress> expandingReports = hostile.expandingProgress();
-            List<String> reportPositions = new ArrayList<>(run.publishRaw(run.topics.progress(),
-                    reports.stream().map(BadProgress::key).toList(), reports.stream().map(BadProgress::value).toList(), false));
-            reportPositions.addAll(run.publishRaw(run.topics.progress(), expandingReports.stream().map(BadProgress::key).toList(),
-                    expandingReports.stream().map(BadProgress::value).toList(), true));
+            List<String> reportPositions = publish(run, run.topics.progress(), reports, expandingReports);
             reports.addAll(expandingReports);
             run.awaitSettled(commands.size());
 
             Map<String, byte[][]> sources = new HashMap<>();
             Set<String> expectedDeadLetters = new HashSet<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                sources.put(jobPositions.get(i), new byte[][] {jobs.get(i).key(), jobs.get(i).value()});
-                if (jobs.get(i).deadLetter()) {
-                    expectedDeadLetters.add(jobPositions.get(i));
-                }
-            }
-            for (int i = 0; i < commands.size(); i++) {
-                sources.put(commandPositions.get(i), new byte[][] {commands.get(i).key(), commands.get(i).value()});
-                if (commands.get(i).deadLetter()) {
-                    expectedDeadLetters.add(commandPositions.get(i));
-                }
-            }
-            for (int i = 0; i < reports.size(); i++) {
-                sources.put(reportPositions.get(i), new byte[][] {reports.get(i).key(), reports.get(i).value()});
-                if (reports.get(i).deadLetter()) {
-                    expectedDeadLetters.add(reportPositions.get(i));
-                }
-            }
+            expect(jobs, jobPositions, sources, expectedDeadLetters);
+            expect(commands, commandPositions, sources, expectedDeadLetters);
+            expect(reports, reportPositions, sources, expectedDeadLetters);
             try {
                 run.outcomes.await(() -> run.outcomes.count(run.topics.deadLetters()) >= expectedDeadLetters.size(),
                         WAIT, expectedDeadLetters.size() + " dead letters");
@@ -229,6 +206,34 @@ class HostileInputIT {
             assertThat(cutLetters).as("dead letters cut to fit").isPositive();
             assertThat(cutKeys[0]).as("error event keys cut to fit").isPositive();
             assertClean(outcomes, storeVerdict, progress);
+        }
+    }
+
+    /**
+     * Publishes {@code records} to {@code topic} as they are, then {@code expanding} compressed: the
+     * positions of both, in that order.
+     */
+    private static List<String> publish(FaultRun run, String topic, List<? extends BadRecord> records,
+                                        List<? extends BadRecord> expanding) {
+        List<String> positions = new ArrayList<>(run.publishRaw(topic, records.stream().map(BadRecord::key).toList(),
+                records.stream().map(BadRecord::value).toList(), false));
+        positions.addAll(run.publishRaw(topic, expanding.stream().map(BadRecord::key).toList(),
+                expanding.stream().map(BadRecord::value).toList(), true));
+        return positions;
+    }
+
+    /**
+     * Notes each of {@code records} under its position: its key and value in {@code sources}, which its
+     * dead letter is checked against, and its position in {@code deadLetters} if it must be dead-lettered.
+     */
+    private static void expect(List<? extends BadRecord> records, List<String> positions, Map<String, byte[][]> sources,
+                               Set<String> deadLetters) {
+        for (int i = 0; i < records.size(); i++) {
+            BadRecord record = records.get(i);
+            sources.put(positions.get(i), new byte[][] {record.key(), record.value()});
+            if (record.deadLetter()) {
+                deadLetters.add(positions.get(i));
+            }
         }
     }
 

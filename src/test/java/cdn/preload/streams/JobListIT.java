@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -189,24 +188,9 @@ class JobListIT extends RealProcessorTest {
         assertThat(answer(reply)).isEqualTo(expected);
     }
 
-    /** The contract's list, from the model: the site's jobs that the account owns, in the window, in order. */
+    /** The contract's list from the model ({@link JobListModel}): the site's jobs that the account owns, in the window. */
     private List<Job> modelList(long site, String account, Long start, Long end) {
-        return model.values().stream()
-                .filter(job -> job.siteId() == site && job.aliUid().equals(account))
-                .filter(job -> start == null && end == null || millis(job) != null
-                        && (start == null || millis(job) >= start) && (end == null || millis(job) <= end))
-                .sorted(Comparator.comparing((Job job) -> millis(job) == null)
-                        .thenComparing(job -> millis(job) == null ? 0L : millis(job), Comparator.reverseOrder())
-                        .thenComparing(Job::id))
-                .toList();
-    }
-
-    private static Long millis(Job job) {
-        try {
-            return Instant.parse(job.createdAt()).toEpochMilli();
-        } catch (RuntimeException notATime) {
-            return null;
-        }
+        return JobListModel.list(model.values(), site, account, start, end);
     }
 
     private static long ms(int minutes) {
@@ -272,8 +256,9 @@ class JobListIT extends RealProcessorTest {
                 .as("the partitions of the jobs topic that hold jobs").isEqualTo(allPartitions());
         // What the lists must get right: jobs of one list created at the same time (or none), on a window's bounds.
         assertThat(model.values().stream().collect(Collectors.groupingBy(job -> Arrays.asList(job.siteId(), job.aliUid(),
-                millis(job)), Collectors.counting())).values()).as("jobs of a list created at the same time").contains(2L);
-        assertThat(model.values().stream().map(JobListIT::millis).toList()).as("creation times")
+                JobListModel.createdMillis(job)), Collectors.counting())).values())
+                .as("jobs of a list created at the same time").contains(2L);
+        assertThat(model.values().stream().map(JobListModel::createdMillis).toList()).as("creation times")
                 .contains(null, WINDOWS[1][0], WINDOWS[1][1], WINDOWS[2][0], WINDOWS[3][1]);
 
         // Settled and loaded: once each instance answers the whole list of every site and account, both

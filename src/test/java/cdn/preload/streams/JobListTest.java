@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -208,26 +207,11 @@ class JobListTest {
         return pages + 1;
     }
 
-    /** The contract's list, from the model: filter, then order; the counters as the store holds them. */
+    /** The contract's list, from the model ({@link JobListModel}); the counters as the store holds them. */
     private List<Job> modelList(long site, String account, Long startTime, Long endTime) {
-        Comparator<Job> newestFirst = Comparator.comparing((Job job) -> millis(job) == null)
-                .thenComparing(job -> millis(job) == null ? 0 : -millis(job))
-                .thenComparing(Job::id);
-        return model.values().stream()
-                .filter(job -> job.siteId() != null && job.siteId() == site && account.equals(job.aliUid()))
-                .filter(job -> startTime == null && endTime == null || millis(job) != null
-                        && (startTime == null || millis(job) >= startTime) && (endTime == null || millis(job) <= endTime))
-                .sorted(newestFirst)
+        return JobListModel.list(model.values(), site, account, startTime, endTime).stream()
                 .map(job -> partitions[holder.get(job.id())].storedJob(job.id()).job())
                 .toList();
-    }
-
-    private static Long millis(Job job) {
-        try {
-            return Instant.parse(job.createdAt()).toEpochMilli();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private JobList list(JobListQuery query) {

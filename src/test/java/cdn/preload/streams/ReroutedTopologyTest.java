@@ -16,10 +16,11 @@ import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract's scenarios once more, with every job and command of the examples off the partition
- * where its job is kept: the driver delivers each record on partition 0, and the topics are laid out
- * with a partition count for which murmur2 places neither example Id there. Everything is re-routed
- * first, and every answer is the same.
+ * The reset's scenarios ({@link ResetScenarios}) once more, with every job and command of the examples
+ * off the partition where its job is kept: the driver delivers each record on partition 0, and the
+ * topics are laid out with a partition count for which murmur2 places neither example Id there.
+ * Everything is re-routed first, and every answer is the same. {@link ReroutedGenerationTopologyTest}
+ * and {@link ReroutedInputTopologyTest} run the other scenarios so.
  */
 class ReroutedTopologyTest extends ResetScenarios {
     /** The smallest partition count for which neither example Id belongs on partition 0. */
@@ -30,10 +31,15 @@ class ReroutedTopologyTest extends ResetScenarios {
 
     @Override
     protected ProcessorHarness start() {
-        fixture = new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+        fixture = reroutedFixture();
+        return fixture;
+    }
+
+    /** A driver whose topics have {@link #PARTITIONS} partitions: every record of the examples is re-routed. */
+    static TopologyFixture reroutedFixture() {
+        return new TopologyFixture(new TopicLayout(PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
                 TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES),
                 new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
-        return fixture;
     }
 
     private static boolean home(String id, int partitions) {

@@ -23,7 +23,10 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** The contract's scenarios against a real broker, through the processor exactly as main runs it. */
+/**
+ * The reset's scenarios ({@link ResetScenarios}) against a real broker, through the processor exactly
+ * as main runs it; {@link GenerationScenariosIT} and {@link InputScenariosIT} run the others there.
+ */
 class ResetScenariosIT extends ResetScenarios {
 
     @Override

@@ -37,8 +37,9 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract's scenarios in a TopologyTestDriver, plus what only the driver can show: that
- * nothing else was written, what the stores and internal topics hold, and long jumps in time.
+ * The reset's scenarios ({@link ResetScenarios}) in a TopologyTestDriver, plus what only the driver can
+ * show: that nothing else was written, what the stores and internal topics hold, and long jumps in
+ * time. {@link GenerationTopologyTest} and {@link InputTopologyTest} run the other scenarios there.
  */
 class ResetTopologyTest extends ResetScenarios {
     private static final String REPARTITION_TOPIC = "preload-job-processor-commands-by-job-id-repartition";

@@ -37,20 +37,11 @@ class StoreFailureIT {
 
     @Test
     void aStoreThatCannotBeWrittenStopsTheProcessorAndARestartStoresAndAnswersEachRecordOnce() {
-        FailingStores.failing = ResetTopology.JOB_STORE;
-        fixture.putJob(EXAMPLE_JOB);
-        awaitStopped();
-        FailingStores.failing = null;
-        fixture.stopStreams(false);
-        fixture.startStreams();
+        publishWhileFailingThenRestart(ResetTopology.JOB_STORE, () -> fixture.putJob(EXAMPLE_JOB));
         fixture.await(() -> StoredJob.of(EXAMPLE_JOB).equals(fixture.storedJob(EXAMPLE_ID)), "the job to be stored");
 
-        FailingStores.failing = ResetTopology.ANSWER_STORE;
-        fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0());
-        awaitStopped();
-        FailingStores.failing = null;
-        fixture.stopStreams(false);
-        fixture.startStreams();
+        publishWhileFailingThenRestart(ResetTopology.ANSWER_STORE,
+                () -> fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0()));
 
         Answer answer = fixture.answer();
         assertThat(answer.topic()).isEqualTo(Answer.SNAPSHOT);
@@ -64,7 +55,16 @@ class StoreFailureIT {
         assertThat(fixture.deadLetters(1)).singleElement().satisfies(dead -> assertThat(dead.key()).isEqualTo(bytes("marker")));
     }
 
-    private void awaitStopped() {
+    /**
+     * Publishes {@code input} while {@code store} cannot be written, waits for the processor to stop on
+     * it, and restarts the processor once the store can be written again.
+     */
+    private void publishWhileFailingThenRestart(String store, Runnable input) {
+        FailingStores.failing = store;
+        input.run();
         fixture.await(() -> fixture.streams().state() == KafkaStreams.State.ERROR, "the processor to stop on the failure");
+        FailingStores.failing = null;
+        fixture.stopStreams(false);
+        fixture.startStreams();
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,23 +39,25 @@ class StoreFailureTest {
 
     @Test
     void aCommandWhoseAnswerCannotBeRememberedStopsProcessingAndIsNeitherAnsweredNorDeadLettered() {
-        fixture.putJob(EXAMPLE_JOB);
-        assertThat(fixture.allStates()).hasSize(1);
-        FailingStores.failing = ResetTopology.ANSWER_STORE;
-
-        assertThatThrownBy(() -> fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0()))
-                .isInstanceOf(StreamsException.class)
-                .hasRootCauseInstanceOf(ProcessorStateException.class);
-        assertThat(fixture.noOutput()).isTrue();
+        assertStopsWhileTheStoreFails(ResetTopology.ANSWER_STORE,
+                () -> fixture.reset("r-1", EXAMPLE_ID, EXAMPLE_UID, fixture.t0()));
     }
 
     @Test
     void aProgressReportThatCannotBeAppliedStopsProcessingAndIsNotDeadLettered() {
+        assertStopsWhileTheStoreFails(ResetTopology.JOB_STORE, () -> fixture.report(EXAMPLE_ID, 0, 5, 5, fixture.t0()));
+    }
+
+    /**
+     * Stores the example job (its state published), then asserts that {@code input}, while {@code store}
+     * cannot be written, stops processing on the store's failure and writes nothing.
+     */
+    private void assertStopsWhileTheStoreFails(String store, ThrowingCallable input) {
         fixture.putJob(EXAMPLE_JOB);
         assertThat(fixture.allStates()).hasSize(1);
-        FailingStores.failing = ResetTopology.JOB_STORE;
+        FailingStores.failing = store;
 
-        assertThatThrownBy(() -> fixture.report(EXAMPLE_ID, 0, 5, 5, fixture.t0()))
+        assertThatThrownBy(input)
                 .isInstanceOf(StreamsException.class)
                 .hasRootCauseInstanceOf(ProcessorStateException.class);
         assertThat(fixture.noOutput()).isTrue();
