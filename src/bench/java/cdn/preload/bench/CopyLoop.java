@@ -1,6 +1,7 @@
 package cdn.preload.bench;
 
 import cdn.preload.config.Settings;
+import cdn.preload.testing.UntilTerminated;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -55,16 +56,7 @@ public final class CopyLoop {
         if (exactlyOnce) {
             producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-copy-loop");
         }
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            try {
-                main.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        AtomicBoolean running = UntilTerminated.running("stop-copy-loop");
         String out = System.getenv("BENCH_OUT");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -12,8 +12,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -27,21 +25,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * parse may still name one), else by the command record's own key; a key too large for the errors
  * topic together with the event is cut to what fits.
  */
-final class CommandChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
-    private final TopicLayout layout;
-    private final ResetObserver observer;
-    private final EarlyCommits.Part earlyCommit;
+final class CommandChecker extends InputChecker {
 
     CommandChecker(TopicLayout layout, ResetObserver observer, EarlyCommits earlyCommits) {
-        this.layout = layout;
-        this.observer = observer;
-        this.earlyCommit = earlyCommits.part();
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], Checked> context) {
-        super.init(context);
-        earlyCommit.init(context);
+        super(layout, observer, earlyCommits);
     }
 
     @Override

@@ -8,8 +8,6 @@ import cdn.preload.domain.UnicodeText;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -24,23 +22,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * record. A job or tombstone that is not on the partition where its job is kept is marked for
  * re-routing there.
  */
-final class JobChecker extends ContextualProcessor<byte[], byte[], byte[], Checked> {
+final class JobChecker extends InputChecker {
     /** Long.MAX_VALUE has 19 digits. */
     private static final int MAX_GENERATION_DIGITS = 19;
-    private final TopicLayout layout;
-    private final ResetObserver observer;
-    private final EarlyCommits.Part earlyCommit;
 
     JobChecker(TopicLayout layout, ResetObserver observer, EarlyCommits earlyCommits) {
-        this.layout = layout;
-        this.observer = observer;
-        this.earlyCommit = earlyCommits.part();
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], Checked> context) {
-        super.init(context);
-        earlyCommit.init(context);
+        super(layout, observer, earlyCommits);
     }
 
     @Override

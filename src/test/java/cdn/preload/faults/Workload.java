@@ -1,6 +1,7 @@
 package cdn.preload.faults;
 
 import cdn.preload.domain.ErrorCode;
+import cdn.preload.testing.ErrorEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -185,13 +186,7 @@ final class Workload {
     }
 
     private static Expected error(ErrorCode code, String requestId, String id) {
-        ObjectNode event = JSON.createObjectNode()
-                .put("RequestId", requestId)
-                .put("Id", id)
-                .put("HttpStatusCode", code.httpStatus())
-                .put("Code", code.code())
-                .put("Message", code.message())
-                .put("Description", code.description());
+        ObjectNode event = ErrorEvents.expected(requestId, id, code);
         return new Expected(false, id, event, null);
     }
 

@@ -6,6 +6,7 @@ import cdn.preload.domain.ApiPage;
 import cdn.preload.domain.ErrorCode;
 import cdn.preload.domain.Job;
 import cdn.preload.domain.Json;
+import cdn.preload.testing.ErrorEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -32,13 +33,7 @@ final class Examples {
     }
 
     static JsonNode expectedError(String requestId, String id, ErrorCode error) {
-        return Json.MAPPER.createObjectNode()
-                .put("RequestId", requestId)
-                .put("Id", id)
-                .put("HttpStatusCode", error.httpStatus())
-                .put("Code", error.code())
-                .put("Message", error.message())
-                .put("Description", error.description());
+        return ErrorEvents.expected(requestId, id, error);
     }
 
     /** The JobState the state topic carries for {@code job} at {@code generation}: its 14 fields and its Generation. */

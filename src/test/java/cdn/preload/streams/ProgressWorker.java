@@ -1,6 +1,7 @@
 package cdn.preload.streams;
 
 import cdn.preload.domain.Json;
+import cdn.preload.testing.UntilTerminated;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,16 +48,7 @@ final class ProgressWorker {
         String progressTopic = env.get("TOPIC_PROGRESS");
         String stateTopic = env.get("TOPIC_STATE");
         List<String> jobs = List.of(env.get("WORKER_JOBS").split(","));
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            try {
-                main.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "stop-worker"));
+        AtomicBoolean running = UntilTerminated.running("stop-worker");
 
         Map<String, Long> generations = new HashMap<>();
         Map<String, Integer> reported = new HashMap<>();
