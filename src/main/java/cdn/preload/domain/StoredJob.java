@@ -292,12 +292,13 @@ public final class StoredJob {
     }
 
     /**
-     * A stored job as the store's codec reads it, without a copy: its document is {@code source} from
-     * {@code documentFrom} to the end, and its digest, when {@code digestFrom} is not negative, is in
-     * {@code source} at {@code digestFrom} (else computed when first asked for).
+     * The job whose document is {@code source} from {@code documentFrom} to the end, taken as it is:
+     * neither copied nor parsed. Its digest, when {@code digestFrom} is not negative, is in
+     * {@code source} at {@code digestFrom} (else computed when first asked for). The caller vouches
+     * that the document is {@link Json#write} of a {@link Job} and that the other facts are its.
      */
-    public static StoredJob restore(byte[] source, int documentFrom, String aliUid, boolean atStart, long[] recentResets,
-                                    long generation, int digestFrom) {
+    public static StoredJob ofDocument(byte[] source, int documentFrom, String aliUid, boolean atStart,
+                                       long[] recentResets, long generation, int digestFrom) {
         StoredJob stored = new StoredJob(source, documentFrom, aliUid, atStart, recentResets, generation);
         if (digestFrom >= 0) {
             stored.digestSource = source;

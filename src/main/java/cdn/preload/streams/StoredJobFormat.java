@@ -84,9 +84,9 @@ final class StoredJobFormat {
         boolean atStart = value[at] == 1;
         at++;
         if (format == FORMAT_WITHOUT_DIGEST || (format == FORMAT && !atStart)) {
-            return StoredJob.restore(value, at, owner, atStart, resets, generation, -1);
+            return StoredJob.ofDocument(value, at, owner, atStart, resets, generation, -1);
         }
-        return StoredJob.restore(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, generation, at);
+        return StoredJob.ofDocument(value, at + StoredJob.DIGEST_LENGTH, owner, atStart, resets, generation, at);
     }
 
     private static int putLong(byte[] bytes, int at, long value) {
