@@ -110,7 +110,7 @@ class EarlyCommitTest {
     @Test
     void aReroutedCommandsAnswerFollowsTheCommitThatTookItHomeALightGapLater() {
         EarlyCommits thread = new EarlyCommits(FRESH);
-        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>(StreamsDefaults.properties());
         CommandChecker checker = checker(checking, thread);
         MockProcessorContext<byte[], Encoded> resetting = started();
         ResetProcessor processor = processor(resetting, thread);
@@ -128,7 +128,7 @@ class EarlyCommitTest {
         MockProcessorContext<byte[], Encoded> resetting = started();
         ResetProcessor processor = processor(resetting, thread);
         backlog(processor, EarlyCommits.LIGHT_ANSWERS_PER_WINDOW);
-        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Checked> checking = new MockProcessorContext<>(StreamsDefaults.properties());
         CommandChecker checker = checker(checking, thread);
 
         checker.process(unkeyedCommand("r-1"));
@@ -210,7 +210,7 @@ class EarlyCommitTest {
 
     @Test
     void aCommandRefusedBeforeAnyLookupIsCommittedEarlyToo() {
-        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>(StreamsDefaults.properties());
         CommandChecker checker = checker(context);
 
         checker.process(new Record<>(KEY, "{\"RequestId\":\"r-1\",\"Id\":\"no-such-id\",\"AliUid\":\"u\"}"
@@ -223,7 +223,7 @@ class EarlyCommitTest {
 
     @Test
     void aCommandOnItsWayToItsJobsPartitionIsCommittedEarlySoThatTheResetStepSeesIt() {
-        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>(StreamsDefaults.properties());
         CommandChecker checker = checker(context);
 
         // no key: re-routed, keyed by its Id, through the repartition topic, which is read committed
@@ -242,7 +242,7 @@ class EarlyCommitTest {
 
     @Test
     void aJobOnItsWayToItsJobsPartitionIsCommittedEarlySoThatTheCommandsThatFollowFindIt() {
-        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Checked> context = new MockProcessorContext<>(StreamsDefaults.properties());
         context.setCurrentSystemTimeMs(NOW);
         JobChecker checker = new JobChecker(new TopicLayout(2, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
                 Integer.MAX_VALUE, TopicLayout.BROKER_DEFAULT_MAX_MESSAGE_BYTES), ResetObserver.NONE, new EarlyCommits(FRESH));
@@ -306,7 +306,7 @@ class EarlyCommitTest {
     }
 
     private static MockProcessorContext<byte[], Encoded> started() {
-        MockProcessorContext<byte[], Encoded> context = new MockProcessorContext<>();
+        MockProcessorContext<byte[], Encoded> context = new MockProcessorContext<>(StreamsDefaults.properties());
         context.setCurrentSystemTimeMs(NOW);
         KeyValueStore<String, StoredJob> jobs = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ResetTopology.JOB_STORE),
                 Serdes.String(), StoredJobFormat.serde()).withLoggingDisabled().build();

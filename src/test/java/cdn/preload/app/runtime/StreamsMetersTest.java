@@ -2,6 +2,7 @@ package cdn.preload.app.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cdn.preload.testing.TestDirs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,11 +17,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class StreamsMetersTest {
-    @TempDir
-    Path stateDir;
+    /** Under target/, not the OS temp folder, of which Kafka Streams warns. */
+    private final Path stateDir = TestDirs.create("streams-meters");
 
     @Test
     void theDeniedNameIsMicrometersNameOfKafkaStreamsUncommittedBytesGauge() {
@@ -63,6 +63,10 @@ class StreamsMetersTest {
         properties.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, "streams-meters-test");
         properties.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
         properties.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // as the processor sets it, for the client and its main consumer (which Kafka Streams checks again)
+        properties.setProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        properties.setProperty(StreamsConfig.MAIN_CONSUMER_PREFIX + StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                "true");
         return properties;
     }
 }
